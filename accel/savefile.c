@@ -1,0 +1,1 @@
+/* placeholder: accel/savefile.c (being written) */

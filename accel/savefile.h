@@ -1,0 +1,1 @@
+/* placeholder: accel/savefile.h (being written) */

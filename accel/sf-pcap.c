@@ -1,0 +1,1 @@
+/* placeholder: accel/sf-pcap.c (being written) */

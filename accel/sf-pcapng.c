@@ -1,0 +1,1 @@
+/* placeholder: accel/sf-pcapng.c (being written) */

@@ -1,0 +1,1 @@
+/* placeholder: filter-jit/bpf-image.c (being written) */

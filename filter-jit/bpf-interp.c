@@ -1,0 +1,1 @@
+/* placeholder: filter-jit/bpf-interp.c (being written) */

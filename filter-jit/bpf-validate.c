@@ -1,0 +1,1 @@
+/* placeholder: filter-jit/bpf-validate.c (being written) */

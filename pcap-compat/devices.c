@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/devices.c (being written) */

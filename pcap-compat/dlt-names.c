@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/dlt-names.c (being written) */

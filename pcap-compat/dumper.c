@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/dumper.c (being written) */

@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/etherent.c (being written) */

@@ -1,0 +1,109 @@
+/*
+ * filter.c: the public filter calls -- pcap_compile (text to classic BPF),
+ * pcap_freecode, pcap_setfilter and pcap_offline_filter.  Programs run in
+ * the kernel when the source can take them, else in user space.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pcap-compat/pcap-int.h"
+
+static bool is_blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+PCAP_EXPORT int pcap_compile(pcap_t *p, struct bpf_program *program,
+			     const char *buf, int optimize, bpf_u_int32 mask)
+{
+	(void)optimize, (void)mask;
+	if (!p->activated) {
+		pcap_errf(p->errbuf,
+			  "not-yet-activated pcap_t passed to pcap_compile");
+		return PCAP_ERROR;
+	}
+	if (p->snapshot == 0) {
+		pcap_errf(p->errbuf, "snaplen of 0 rejects all packets");
+		return PCAP_ERROR;
+	}
+	if (!is_blank(buf)) {
+		pcap_errf(p->errbuf, "filter expressions are not supported by "
+			  "this accel-pcap build yet");
+		return PCAP_ERROR;
+	}
+	/* An empty expression accepts every packet, whole. */
+	program->bf_insns = calloc(1, sizeof *program->bf_insns);
+	if (program->bf_insns == NULL) {
+		pcap_errnof(p->errbuf, errno, "malloc");
+		return PCAP_ERROR;
+	}
+	program->bf_insns[0].code = BPF_RET | BPF_K;
+	program->bf_insns[0].k = (bpf_u_int32)p->snapshot;
+	program->bf_len = 1;
+	return 0;
+}
+
+PCAP_EXPORT int pcap_compile_nopcap(int snaplen, int linktype,
+				    struct bpf_program *program,
+				    const char *buf, int optimize,
+				    bpf_u_int32 mask)
+{
+	pcap_t *p = pcap_open_dead(linktype, snaplen);
+	int ret;
+
+	if (p == NULL)
+		return PCAP_ERROR;
+	ret = pcap_compile(p, program, buf, optimize, mask);
+	pcap_close(p);
+	return ret;
+}
+
+PCAP_EXPORT void pcap_freecode(struct bpf_program *program)
+{
+	program->bf_len = 0;
+	free(program->bf_insns);
+	program->bf_insns = NULL;
+}
+
+PCAP_EXPORT int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
+{
+	int where;
+
+	if (!p->activated) {
+		pcap_errf(p->errbuf, "This handle hasn't been activated yet");
+		return PCAP_ERROR_NOT_ACTIVATED;
+	}
+	/* Sources that refuse filters (dead handles) say so first. */
+	where = p->ops->set_filter != NULL ? p->ops->set_filter(p, fp) : 1;
+	if (where < 0)
+		return where;
+	if (where == 0) {	/* the kernel runs it */
+		user_filter_clear(&p->filter);
+		return 0;
+	}
+	if (!bpf_check(fp->bf_insns, (int)fp->bf_len)) {
+		pcap_errf(p->errbuf, "BPF program is not valid");
+		return -1;
+	}
+	if (user_filter_set(&p->filter, fp) != 0) {
+		pcap_errnof(p->errbuf, errno, "malloc");
+		return -1;
+	}
+	return 0;
+}
+
+PCAP_EXPORT int pcap_offline_filter(const struct bpf_program *fp,
+				    const struct pcap_pkthdr *h,
+				    const u_char *pkt)
+{
+	if (fp->bf_insns == NULL)
+		return 0;
+	return (int)bpf_interp(fp->bf_insns, pkt, h->len, h->caplen, NULL);
+}

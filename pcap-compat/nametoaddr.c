@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/nametoaddr.c (being written) */

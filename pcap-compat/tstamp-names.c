@@ -1,0 +1,1 @@
+/* placeholder: pcap-compat/tstamp-names.c (being written) */

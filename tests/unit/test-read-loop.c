@@ -1,0 +1,2 @@
+#include "tests/unit/check.h"
+int main(void) { CHECK_EXIT(); }
