@@ -6,6 +6,7 @@
 #ifndef ACCEL_FILTER_H
 #define ACCEL_FILTER_H
 
+#include <sys/types.h>
 #include <pcap/bpf.h>
 #include <stdbool.h>
 #include <stddef.h>
