@@ -17,9 +17,51 @@
  * libpcap's bpf_filter does for savefiles.
  */
 struct bpf_aux_data {
-	unsigned short vlan_tag;
+	unsigned short vlan_tag;	/* TCI & 0x0fff: the caller masks */
 	unsigned char vlan_tag_present;
 };
+
+/*
+ * Linux's ancillary-data offsets (SKF_AD_OFF + n): only "ldb" of the two VLAN
+ * ones reads anything in user space (from aux); the printer names them all.
+ */
+#define BPF_AUX_OFF		0xfffff000u
+#define BPF_AUX_SPAN		64u	/* SKF_AD_MAX */
+#define BPF_AUX_VLAN_TAG	(BPF_AUX_OFF + 44)
+#define BPF_AUX_VLAN_TAG_PRESENT (BPF_AUX_OFF + 48)
+
+/*
+ * The one definition of the classic BPF instruction set: every opcode the
+ * interpreter executes, and how libpcap's bpf_image prints it.  Indexed by
+ * opcode; a NULL mnemonic means "not an instruction" (the interpreter
+ * rejects the packet; bpf_image prints "unimp").  Codes above 0xff are
+ * never instructions.  Defined in bpf-image.c.
+ */
+enum bpf_operand {
+	BPF_OPND_NONE,		/* ""                                  */
+	BPF_OPND_X,		/* "x"                                 */
+	BPF_OPND_DEC,		/* "#%d" of k                          */
+	BPF_OPND_HEX,		/* "#0x%x" of k                        */
+	BPF_OPND_ABS,		/* "[%d]", or "[name]" for ancillary k */
+	BPF_OPND_IND,		/* "[x + %d]"                          */
+	BPF_OPND_MSH,		/* "4*([%d]&0xf)"                      */
+	BPF_OPND_MEM,		/* "M[%d]"                             */
+	BPF_OPND_PKTLEN,	/* "#pktlen"                           */
+	BPF_OPND_JA,		/* absolute target n + 1 + k           */
+	BPF_OPND_UNPRINTED,	/* executed, but libpcap prints "unimp" */
+};
+
+struct bpf_opdef {
+	const char *mnemonic;
+	unsigned char operand;	/* enum bpf_operand */
+};
+
+extern const struct bpf_opdef bpf_opdefs[256];
+
+static inline bool bpf_is_insn(unsigned code)
+{
+	return code < 256 && bpf_opdefs[code].mnemonic != NULL;
+}
 
 /* The reference interpreter: libpcap's bpf_filter semantics. */
 u_int bpf_interp(const struct bpf_insn *pc, const u_char *pkt, u_int wirelen,
