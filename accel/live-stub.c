@@ -5,6 +5,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "accel/sources.h"
 
 static int unavailable_activate(pcap_t *p)
@@ -19,8 +23,24 @@ static const struct source_ops unavailable_ops = {
 	.activate = unavailable_activate,
 };
 
+static const int precisions[] = { PCAP_TSTAMP_PRECISION_MICRO,
+				  PCAP_TSTAMP_PRECISION_NANO };
+
 pcap_t *live_source_create(const char *device, char *errbuf)
 {
+	pcap_t *p = pcap_handle_alloc(errbuf, &unavailable_ops, 0);
+
 	(void)device;
-	return pcap_handle_alloc(errbuf, &unavailable_ops, 0);
+	if (p == NULL)
+		return NULL;
+	/* Linux captures offer both precisions. */
+	p->tstamp_precision_list = malloc(sizeof precisions);
+	if (p->tstamp_precision_list == NULL) {
+		pcap_errnof(errbuf, errno, "malloc");
+		pcap_handle_free(p);
+		return NULL;
+	}
+	memcpy(p->tstamp_precision_list, precisions, sizeof precisions);
+	p->tstamp_precision_count = 2;
+	return p;
 }
