@@ -10,6 +10,7 @@
 #include <pcap/bpf.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Linux ancillary data some loads can read (SKF_AD_* offsets); the
@@ -95,5 +96,22 @@ static inline bool user_filter_accepts(const struct user_filter *f,
 		return true;
 	return user_filter_run(f, pkt, wirelen, caplen) != 0;
 }
+
+/* What a filter is compiled for. */
+struct filter_target {
+	int linktype;		/* DLT_* */
+	unsigned snaplen;	/* what "accept" returns */
+	bool linux_vlan_ext;	/* VLAN tags come as metadata (live Linux) */
+	bool savefile;		/* reads a savefile: no packet metadata */
+	bool swapped;		/* the savefile's byte order is not ours */
+};
+
+/*
+ * The filter compiler (compile.c): text to a malloc'd classic BPF program
+ * with pcap_compile's semantics.  0, or -1 with the reason in errbuf.
+ */
+int filter_compile(const struct filter_target *target, const char *text,
+		   int optimize, uint32_t netmask, struct bpf_program *prog,
+		   char *errbuf);
 
 #endif

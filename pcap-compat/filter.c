@@ -5,25 +5,16 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 
 #include "pcap-compat/pcap-int.h"
 
-static bool is_blank(const char *s)
-{
-	if (s == NULL)
-		return true;
-	while (isspace((unsigned char)*s))
-		s++;
-	return *s == '\0';
-}
-
 PCAP_EXPORT int pcap_compile(pcap_t *p, struct bpf_program *program,
 			     const char *buf, int optimize, bpf_u_int32 mask)
 {
-	(void)optimize, (void)mask;
+	struct filter_target target;
+
 	if (!p->activated) {
 		pcap_errf(p->errbuf,
 			  "not-yet-activated pcap_t passed to pcap_compile");
@@ -33,20 +24,14 @@ PCAP_EXPORT int pcap_compile(pcap_t *p, struct bpf_program *program,
 		pcap_errf(p->errbuf, "snaplen of 0 rejects all packets");
 		return PCAP_ERROR;
 	}
-	if (!is_blank(buf)) {
-		pcap_errf(p->errbuf, "filter expressions are not supported by "
-			  "this accel-pcap build yet");
+	target.linktype = p->linktype;
+	target.snaplen = (unsigned)p->snapshot;
+	target.linux_vlan_ext = p->bpf_vlan_ext;
+	target.savefile = p->rfile != NULL;
+	target.swapped = p->swapped != 0;
+	if (filter_compile(&target, buf, optimize, mask, program,
+			   p->errbuf) != 0)
 		return PCAP_ERROR;
-	}
-	/* An empty expression accepts every packet, whole. */
-	program->bf_insns = calloc(1, sizeof *program->bf_insns);
-	if (program->bf_insns == NULL) {
-		pcap_errnof(p->errbuf, errno, "malloc");
-		return PCAP_ERROR;
-	}
-	program->bf_insns[0].code = BPF_RET | BPF_K;
-	program->bf_insns[0].k = (bpf_u_int32)p->snapshot;
-	program->bf_len = 1;
 	return 0;
 }
 

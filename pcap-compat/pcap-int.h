@@ -104,6 +104,8 @@ struct pcap {
 	int version_minor;
 
 	struct user_filter filter;	/* runs when the source could not */
+	/* Filters for this handle read VLAN tags from Linux metadata. */
+	bool bpf_vlan_ext;
 
 	struct pcap_pkthdr next_ex_hdr;	/* what pcap_next_ex() points at */
 	u_char *oneshot_buf;		/* copies for transient_data sources */

@@ -216,6 +216,18 @@ static void show_dead(void)
 		pcap_freecode(&prog);
 	r = pcap_compile_nopcap(0, DLT_EN10MB, &prog, "", 1, 0);
 	printf("compile_nopcap(snap 0) = %d\n", r);
+	static const char *const exprs[] = {
+		"tcp port 80", "vlan and ip6", "tcp port nosuchport", "ip and (",
+	};
+	for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++)
+		for (int opt = 0; opt <= 1; opt++) {
+			r = pcap_compile_nopcap(65535, DLT_EN10MB, &prog, exprs[i],
+						opt, PCAP_NETMASK_UNKNOWN);
+			printf("compile_nopcap(\"%s\", %d) = %d len %u\n", exprs[i],
+			       opt, r, r == 0 ? prog.bf_len : 0);
+			if (r == 0)
+				pcap_freecode(&prog);
+		}
 }
 
 static void show_created(void)
