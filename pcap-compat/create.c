@@ -151,13 +151,13 @@ PCAP_EXPORT int pcap_activate(pcap_t *p)
 			pcap_errf(p->errbuf, "%s", pcap_statustostr(status));
 		return status;
 	}
+	/* libpcap returns this call's status then: a warning is lost. */
 	if (p->opt.nonblock && p->ops->set_nonblock != NULL) {
-		int err = p->ops->set_nonblock(p, 1);
-
-		if (err < 0) {
+		status = p->ops->set_nonblock(p, 1);
+		if (status < 0) {
 			if (p->ops->close != NULL)
 				p->ops->close(p);
-			return err;
+			return status;
 		}
 	}
 	p->activated = true;
