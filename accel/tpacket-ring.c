@@ -255,6 +255,8 @@ int tpacket_ring_create(pcap_t *p)
 		t->slots = req.tp_frame_nr;
 		t->slot_size = req.tp_frame_size;
 	}
+	t->block_size = req.tp_block_size;
+	t->slots_per_block = t->block_size / t->slot_size;
 	t->frame_size = req.tp_frame_size;
 	p->bufsize = (int)req.tp_frame_size;
 	t->cur = 0;
@@ -298,7 +300,8 @@ void tpacket_set_poll_timeout(struct tpacket *t)
 
 static inline uint8_t *slot_at(const struct tpacket *t, unsigned i)
 {
-	return t->map + (size_t)i * t->slot_size;
+	return t->map + (size_t)(i / t->slots_per_block) * t->block_size +
+	       (size_t)(i % t->slots_per_block) * t->slot_size;
 }
 
 static inline uint32_t *slot_status(const struct tpacket *t, unsigned i)

@@ -36,6 +36,8 @@ struct tpacket {
 	size_t map_len;
 	unsigned slots;		/* blocks (V3) or frames (V2) */
 	unsigned slot_size;
+	unsigned block_size;	/* V2 frames never straddle blocks */
+	unsigned slots_per_block;
 	unsigned frame_size;	/* V3: tp_frame_size asked for */
 	unsigned cur;		/* the slot being read */
 	/* V3: the packet next in the current block, and how many remain. */
