@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,7 @@ static int open_device(pcap_t *p, int *fd)
 		       sizeof *p->dlt_list * lt->dlt_list_len);
 		p->dlt_count = (int)lt->dlt_list_len;
 	}
-	if (lt == NULL || lt->cooked) {
+	if (lt == NULL || lt->cooked || t->params.cooked) {
 		close(*fd);
 		*fd = socket(PF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (*fd < 0) {
@@ -236,6 +237,45 @@ fail:
 	return status;
 }
 
+/*
+ * accel: settings that only make sense on a bound socket with its ring:
+ * joining a fanout group, busy polling, pinning the reading thread.
+ */
+static int apply_accel_params(pcap_t *p)
+{
+	struct tpacket *t = p->priv;
+	const struct tpacket_params *a = &t->params;
+
+	if (a->fanout_group >= 0) {
+		int arg = (int)((unsigned)a->fanout_group | (a->fanout_mode << 16));
+
+		if (setsockopt(p->fd, SOL_PACKET, PACKET_FANOUT, &arg,
+			       sizeof arg) == -1) {
+			pcap_errnof(p->errbuf, errno, "%s: can't join fanout "
+				    "group %d", p->opt.device, a->fanout_group);
+			return PCAP_ERROR;
+		}
+	}
+	if (a->busy_poll_us > 0 &&
+	    setsockopt(p->fd, SOL_SOCKET, SO_BUSY_POLL, &a->busy_poll_us,
+		       sizeof a->busy_poll_us) == -1) {
+		pcap_errnof(p->errbuf, errno, "setsockopt (SO_BUSY_POLL)");
+		return PCAP_ERROR;
+	}
+	if (a->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(a->cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set) == -1) {
+			pcap_errnof(p->errbuf, errno, "can't pin the reading "
+				    "thread to CPU %d", a->cpu);
+			return PCAP_ERROR;
+		}
+	}
+	return 0;
+}
+
 static int protocol_of(const pcap_t *p)
 {
 	return htons(p->opt.protocol != 0 ? p->opt.protocol : ETH_P_ALL);
@@ -279,6 +319,8 @@ int tpacket_activate(pcap_t *p)
 		status = err;
 	/* Now that the ring exists, take the protocol asked for. */
 	err = bind_device(p, p->fd, t->ifindex, protocol_of(p));
+	if (err == 0)
+		err = apply_accel_params(p);
 	if (err != 0) {
 		tpacket_release(p);
 		return err;

@@ -142,6 +142,8 @@ static int choose_version(pcap_t *p)
 
 static unsigned retire_timeout(const struct tpacket *t)
 {
+	if (t->params.block_timeout_ms >= 0)
+		return (unsigned)t->params.block_timeout_ms;
 	if (t->timeout > 0)
 		return (unsigned)t->timeout;
 	return t->timeout == 0 ? UINT_MAX : 0;
@@ -234,6 +236,14 @@ int tpacket_ring_create(pcap_t *p)
 	req.tp_block_size = (unsigned)getpagesize();
 	while (req.tp_block_size < req.tp_frame_size)
 		req.tp_block_size <<= 1;
+	if (t->version == TPACKET_V2 && t->params.v2_frames > 0)
+		req.tp_frame_nr = t->params.v2_frames;
+	/* accel: an explicit geometry, one "frame" per block as above. */
+	if (t->version == TPACKET_V3 && t->params.block_size > 0) {
+		req.tp_block_size = t->params.block_size;
+		req.tp_frame_size = t->params.block_size;
+		req.tp_frame_nr = t->params.block_count;
+	}
 	frames_per_block = req.tp_block_size / req.tp_frame_size;
 	if (request_hw_timestamps(p) < 0)
 		return PCAP_ERROR;
@@ -439,7 +449,7 @@ static int wake_event(pcap_t *p)
 }
 
 /* Until the socket is readable (0), a break, an error or a poll timeout. */
-static int wait_for_packets(pcap_t *p)
+int tpacket_wait(pcap_t *p)
 {
 	struct tpacket *t = p->priv;
 	struct pollfd fds[2] = {
@@ -523,61 +533,71 @@ static void v2_frame(pcap_t *p, uint8_t *raw, struct tpacket_frame *f)
 	FILL_FRAME(p, f, raw, h, h);
 }
 
-static int read_v3(pcap_t *p, int max, pcap_handler cb, u_char *user)
+/*
+ * The next packet without taking it: false if the kernel has handed over
+ * nothing more.  The multi-device source merges rings through this.
+ */
+bool tpacket_peek(pcap_t *p, struct tpacket_frame *f)
 {
 	struct tpacket *t = p->priv;
-	int n = 0;
 
-	while (n < max) {
-		if (t->next_pkt == NULL) {
-			const struct tpacket_block_desc *b;
-
-			if (!slot_ours(t, t->cur))
-				break;
-			b = (const struct tpacket_block_desc *)slot_at(t, t->cur);
-			t->next_pkt = slot_at(t, t->cur) +
-				      b->hdr.bh1.offset_to_first_pkt;
-			t->pkts_left = b->hdr.bh1.num_pkts;
-		}
-		while (t->pkts_left > 0 && n < max && !pcap_break_pending(p)) {
-			struct tpacket_frame f;
-			int r;
-
-			v3_frame(p, t->next_pkt, &f);
-			r = tpacket_deliver_frame(p, &f, cb, user);
-			if (r < 0) {
-				t->next_pkt = NULL;
-				return r;
-			}
-			n += r;
-			t->next_pkt += ((struct tpacket3_hdr *)t->next_pkt)->tp_next_offset;
-			t->pkts_left--;
-		}
-		if (t->pkts_left == 0) {
-			t->next_pkt = NULL;
-			slot_release(t);
-		}
-		if (pcap_take_break(p))
-			return PCAP_ERROR_BREAK;
+	if (t->version == TPACKET_V2) {
+		if (!slot_ours(t, t->cur))
+			return false;
+		v2_frame(p, slot_at(t, t->cur), f);
+		return true;
 	}
-	return n;
+	while (t->next_pkt == NULL) {
+		const struct tpacket_block_desc *b;
+
+		if (!slot_ours(t, t->cur))
+			return false;
+		b = (const struct tpacket_block_desc *)slot_at(t, t->cur);
+		t->pkts_left = b->hdr.bh1.num_pkts;
+		if (t->pkts_left == 0) {
+			slot_release(t);
+			continue;
+		}
+		t->next_pkt = slot_at(t, t->cur) + b->hdr.bh1.offset_to_first_pkt;
+	}
+	v3_frame(p, t->next_pkt, f);
+	return true;
 }
 
-static int read_v2(pcap_t *p, int max, pcap_handler cb, u_char *user)
+/* Done with the packet tpacket_peek gave; an emptied slot goes back. */
+void tpacket_advance(pcap_t *p)
 {
 	struct tpacket *t = p->priv;
+
+	if (t->version == TPACKET_V3) {
+		t->next_pkt += ((struct tpacket3_hdr *)t->next_pkt)->tp_next_offset;
+		if (--t->pkts_left > 0)
+			return;
+		t->next_pkt = NULL;
+	}
+	slot_release(t);
+}
+
+/* Whether a packet is waiting (a held V3 block counts). */
+bool tpacket_has_packets(pcap_t *p)
+{
+	struct tpacket *t = p->priv;
+
+	return t->next_pkt != NULL || slot_ours(t, t->cur);
+}
+
+static int read_ring(pcap_t *p, int max, pcap_handler cb, u_char *user)
+{
+	struct tpacket_frame f;
 	int n = 0;
 
-	while (n < max && slot_ours(t, t->cur)) {
-		struct tpacket_frame f;
-		int r;
+	while (n < max && tpacket_peek(p, &f)) {
+		int r = tpacket_deliver_frame(p, &f, cb, user);
 
-		v2_frame(p, slot_at(t, t->cur), &f);
-		r = tpacket_deliver_frame(p, &f, cb, user);
 		if (r < 0)
 			return r;
 		n += r;
-		slot_release(t);
+		tpacket_advance(p);
 		if (pcap_take_break(p))
 			return PCAP_ERROR_BREAK;
 	}
@@ -592,19 +612,18 @@ int tpacket_read(pcap_t *p, int max, pcap_handler cb, u_char *user)
 	if (max <= 0)
 		max = INT_MAX;
 	for (;;) {
-		if (t->next_pkt == NULL && !slot_ours(t, t->cur)) {
-			r = wait_for_packets(p);
+		if (!tpacket_has_packets(p)) {
+			r = tpacket_wait(p);
 			if (r != 0)
 				return r;
 		}
 		/* Blocking forever: a wake-up with nothing for us waits again. */
-		if (t->next_pkt == NULL && !slot_ours(t, t->cur)) {
+		if (!tpacket_has_packets(p)) {
 			if (t->timeout == 0)
 				continue;
 			return 0;
 		}
-		n = t->version == TPACKET_V3 ? read_v3(p, max, cb, user) :
-					       read_v2(p, max, cb, user);
+		n = read_ring(p, max, cb, user);
 		if (n != 0 || t->timeout != 0 || t->version != TPACKET_V3)
 			return n;
 	}

@@ -276,7 +276,7 @@ static int query_tstamp_types(pcap_t *p, const char *device, char *errbuf)
 static const int precisions[] = { PCAP_TSTAMP_PRECISION_MICRO,
 				  PCAP_TSTAMP_PRECISION_NANO };
 
-pcap_t *live_source_create(const char *device, char *errbuf)
+pcap_t *tpacket_create(const char *device, char *errbuf)
 {
 	pcap_t *p = pcap_handle_alloc(errbuf, &tpacket_ops,
 				      sizeof(struct tpacket));
@@ -286,6 +286,9 @@ pcap_t *live_source_create(const char *device, char *errbuf)
 		return NULL;
 	t = p->priv;
 	t->wake_fd = -1;
+	t->params.block_timeout_ms = -1;
+	t->params.fanout_group = -1;
+	t->params.cpu = -1;
 	if (query_tstamp_types(p, device, errbuf) < 0)
 		goto fail;
 	p->tstamp_precision_list = malloc(sizeof precisions);

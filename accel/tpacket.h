@@ -22,7 +22,25 @@
 #define SLL_HDR_LEN 16
 #define SLL2_HDR_LEN 20
 
+/*
+ * What an accel: device may change (conf/ fills it); plain devices keep
+ * these defaults, which are libpcap's behaviour.
+ */
+struct tpacket_params {
+	unsigned block_size;	/* V3 block bytes; 0: libpcap's sizing */
+	unsigned block_count;	/* with block_size */
+	unsigned v2_frames;	/* immediate mode's ring; 0: from the buffer */
+	int block_timeout_ms;	/* < 0: the capture timeout, as libpcap */
+	int fanout_group;	/* < 0: no fanout */
+	unsigned fanout_mode;	/* PACKET_FANOUT_* | PACKET_FANOUT_FLAG_* */
+	int busy_poll_us;	/* 0: off */
+	int cpu;		/* pin the activating thread; < 0: no */
+	bool cooked;		/* SOCK_DGRAM even where a header exists */
+};
+
 struct tpacket {
+	struct tpacket_params params;
+
 	/* Device. */
 	int ifindex;		/* -1: the "any" device */
 	int lo_ifindex;		/* outgoing copies on lo are dropped */
@@ -71,6 +89,8 @@ int tpacket_ring_create(pcap_t *p);
 void tpacket_ring_destroy(pcap_t *p);
 void tpacket_set_poll_timeout(struct tpacket *t);
 int tpacket_read(pcap_t *p, int max, pcap_handler cb, u_char *user);
+/* Until the socket is readable (0), a break, an error or a poll timeout. */
+int tpacket_wait(pcap_t *p);
 /* Slots the kernel has handed over and we have not released. */
 unsigned tpacket_slots_ready(pcap_t *p);
 
@@ -84,6 +104,10 @@ struct tpacket_frame {
 };
 int tpacket_deliver_frame(pcap_t *p, const struct tpacket_frame *f,
 			  pcap_handler cb, u_char *user);
+/* tpacket-ring.c: the ring one packet at a time (the multi source). */
+bool tpacket_peek(pcap_t *p, struct tpacket_frame *f);
+void tpacket_advance(pcap_t *p);
+bool tpacket_has_packets(pcap_t *p);
 void tpacket_set_vlan_offset(pcap_t *p);
 
 /* tpacket-filter.c */
@@ -91,6 +115,8 @@ int tpacket_set_filter(pcap_t *p, const struct bpf_program *prog);
 
 /* tpacket.c */
 extern const struct source_ops tpacket_ops;
+/* A tpacket handle for device, not activated; params set to libpcap's. */
+pcap_t *tpacket_create(const char *device, char *errbuf);
 long long tpacket_if_drops(const char *device);
 
 #endif

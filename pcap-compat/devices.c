@@ -27,6 +27,7 @@ static int (*const finders[])(struct dev_list *, char *) = {
 	find_usbmon_buses,
 	find_netfilter,
 	find_dbus,
+	find_accel_devices,
 };
 
 /*

@@ -44,5 +44,7 @@ int find_bluetooth_monitor(struct dev_list *list, char *errbuf);
 int find_usbmon_buses(struct dev_list *list, char *errbuf);
 int find_netfilter(struct dev_list *list, char *errbuf);
 int find_dbus(struct dev_list *list, char *errbuf);
+/* devices-accel.c: after all the others, outside libpcap's ranking. */
+int find_accel_devices(struct dev_list *list, char *errbuf);
 
 #endif

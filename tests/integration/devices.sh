@@ -113,10 +113,28 @@ compare() {
 		cmp -s "$tmp/sys.out" "$tmp/sys2.out" && break
 		settle "$ns"
 	done
-	local devs
+	local devs accel bad
 	devs=$(grep -c '^dev ' "$tmp/sys.out")
-	if diff -u "$tmp/sys.out" "$tmp/ours.out" >"$tmp/diff"; then
-		pass "$name ($devs devices${notes:+; $notes})"
+	# Ours appends an accel:NAME entry per interface after libpcap's list:
+	# without them the output must be libpcap's, and each must name a
+	# device libpcap listed (lo at least), after every libpcap entry.
+	awk '/^dev [0-9]+ accel:/ { skip = 1; next } /^[^ ]/ { skip = 0 } !skip' \
+		"$tmp/ours.out" >"$tmp/ours-libpcap.out"
+	accel=$(awk '/^dev [0-9]+ accel:/ { sub(/^accel:/, "", $3); print $3 }' "$tmp/ours.out")
+	bad=
+	for d in $accel; do
+		grep -q "^dev [0-9]* $d\$" "$tmp/sys.out" || bad="$bad $d"
+	done
+	if ! awk '/^dev [0-9]+ accel:/ { a = 1; next } /^dev / && a { exit 1 }' "$tmp/ours.out"; then
+		bad="$bad (an accel: entry before a libpcap one)"
+	fi
+	if grep -q '^dev [0-9]* lo$' "$tmp/sys.out" && ! grep -qx lo <<<"$accel"; then
+		bad="$bad (no accel:lo)"
+	fi
+	if [ -n "$bad" ]; then
+		fail "$name" "accel: entries wrong:$bad"
+	elif diff -u "$tmp/sys.out" "$tmp/ours-libpcap.out" >"$tmp/diff"; then
+		pass "$name ($devs devices, $(wc -w <<<"$accel") accel: entries${notes:+; $notes})"
 	else
 		fail "$name" "output differs from libpcap:"
 		head -20 "$tmp/diff" | sed 's/^/    /'

@@ -1,0 +1,169 @@
+/*
+ * live.c: which source a live device name gets.  Plain names are
+ * libpcap's AF_PACKET capture; accel[/CONF]:DEV[:DEV...] names (or any
+ * name with ACCEL_FORCE=1) are configured by conf/ when the handle is
+ * activated, and become one tpacket handle or a merge of several.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "accel/sources.h"
+#include "accel/tpacket.h"
+#include "conf/conf.h"
+
+static int accel_activate(pcap_t *p);
+
+/* Until activation, an accel handle is a tpacket handle with this step. */
+static struct source_ops accel_ops;
+
+static bool is_accel_name(const char *device)
+{
+	struct accel_name name;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	bool accel;
+
+	/* A name that does not parse is still ours if it says "accel". */
+	if (accel_name_parse(device, NULL, &name, errbuf) < 0)
+		return true;
+	accel = name.accel;
+	accel_name_release(&name);
+	return accel;
+}
+
+pcap_t *live_source_create(const char *device, char *errbuf)
+{
+	struct accel_name name;
+	char ignored[PCAP_ERRBUF_SIZE];
+	const char *first = device;
+	pcap_t *p;
+
+	if (!is_accel_name(device))
+		return tpacket_create(device, errbuf);
+	/* Time stamp types are the first device's, as far as it parses. */
+	if (accel_name_parse(device, NULL, &name, ignored) == 0 &&
+	    name.device_count > 0)
+		first = name.devices[0];
+	else
+		name.device_count = 0, name.devices = NULL, name.file = NULL;
+	p = tpacket_create(first, errbuf);
+	accel_name_release(&name);
+	if (p == NULL)
+		return NULL;
+	if (accel_ops.activate == NULL) {
+		accel_ops = tpacket_ops;
+		accel_ops.name = "accel";
+		accel_ops.activate = accel_activate;
+	}
+	p->ops = &accel_ops;
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Activation.                                                          */
+
+/* The handle-wide settings a configuration may override. */
+static int apply_handle_keys(pcap_t *p, const struct accel_conf *conf)
+{
+	if (accel_conf_is_set(conf, 0, ACCEL_KEY_CAPLEN))
+		p->snapshot = (int)accel_conf_int(conf, 0, ACCEL_KEY_CAPLEN);
+	if (accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION)) {
+		pcap_errf(p->errbuf, "%s: computation: computations are not "
+			  "supported by this build yet",
+			  accel_conf_origin(conf, 0, ACCEL_KEY_COMPUTATION));
+		return PCAP_ERROR;
+	}
+	return 0;
+}
+
+static const unsigned fanout_flag_bits[][2] = {
+	{ ACCEL_FANOUT_DEFRAG_FLAG, PACKET_FANOUT_FLAG_DEFRAG },
+	{ ACCEL_FANOUT_ROLLOVER_FLAG, PACKET_FANOUT_FLAG_ROLLOVER },
+};
+
+/* One device's keys into a tpacket handle not yet activated. */
+int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev)
+{
+	struct tpacket *t = p->priv;
+	struct tpacket_params *a = &t->params;
+	int64_t backend = accel_conf_int(conf, dev, ACCEL_KEY_BACKEND);
+
+	if (backend != ACCEL_BACKEND_AUTO && backend != ACCEL_BACKEND_TPACKET) {
+		char value[32];
+
+		accel_conf_format(conf, dev, ACCEL_KEY_BACKEND, value,
+				  sizeof value);
+		pcap_errf(p->errbuf, "%s: backend: %s is not supported by this "
+			  "build yet (tpacket is)",
+			  accel_conf_origin(conf, dev, ACCEL_KEY_BACKEND), value);
+		return PCAP_ERROR;
+	}
+	if (accel_conf_is_set(conf, dev, ACCEL_KEY_GROUP)) {
+		uint32_t flags = accel_conf_flags(conf, dev, ACCEL_KEY_FANOUT);
+
+		a->fanout_group = (int)accel_conf_int(conf, dev, ACCEL_KEY_GROUP);
+		a->fanout_mode = (unsigned)accel_conf_int(conf, dev,
+							  ACCEL_KEY_FANOUT);
+		for (size_t i = 0; i < sizeof fanout_flag_bits /
+				       sizeof fanout_flag_bits[0]; i++)
+			if (flags & fanout_flag_bits[i][0])
+				a->fanout_mode |= fanout_flag_bits[i][1];
+	}
+	if (accel_conf_is_set(conf, dev, ACCEL_KEY_PROMISC))
+		p->opt.promisc = (int)accel_conf_int(conf, dev,
+						     ACCEL_KEY_PROMISC);
+	if (accel_conf_is_set(conf, dev, ACCEL_KEY_TSTAMP))
+		p->opt.tstamp_type = (int)accel_conf_int(conf, dev,
+							 ACCEL_KEY_TSTAMP);
+	a->block_size = (unsigned)accel_conf_int(conf, dev,
+						 ACCEL_KEY_BLOCK_SIZE);
+	a->block_count = (unsigned)accel_conf_int(conf, dev,
+						  ACCEL_KEY_BLOCK_COUNT);
+	a->block_timeout_ms = (int)accel_conf_int(conf, dev,
+						  ACCEL_KEY_BLOCK_TIMEOUT_MS);
+	a->v2_frames = (unsigned)accel_conf_int(conf, dev, ACCEL_KEY_RX_SLOTS);
+	a->busy_poll_us = (int)accel_conf_int(conf, dev, ACCEL_KEY_BUSY_POLL_US);
+	a->cpu = accel_conf_is_set(conf, dev, ACCEL_KEY_CPU) ?
+		 (int)accel_conf_int(conf, dev, ACCEL_KEY_CPU) : -1;
+	return 0;
+}
+
+/* The handle becomes the tpacket handle of the name's one device. */
+static int activate_single(pcap_t *p, const struct accel_conf *conf)
+{
+	char *device = strdup(accel_conf_device(conf, 0));
+
+	if (device == NULL) {
+		pcap_errnof(p->errbuf, errno, "malloc");
+		return PCAP_ERROR;
+	}
+	free(p->opt.device);
+	p->opt.device = device;
+	p->ops = &tpacket_ops;
+	if (accel_apply_device(p, conf, 0) < 0)
+		return PCAP_ERROR;
+	return tpacket_activate(p);
+}
+
+static int accel_activate(pcap_t *p)
+{
+	struct accel_conf *conf;
+	int status;
+
+	if (accel_conf_build(p->opt.device, NULL, &conf, p->errbuf) < 0)
+		return PCAP_ERROR;
+	if (conf == NULL) {	/* cannot happen: the name said accel */
+		pcap_errf(p->errbuf, "%s: not an accel device name",
+			  p->opt.device);
+		return PCAP_ERROR;
+	}
+	status = apply_handle_keys(p, conf);
+	if (status == 0)
+		status = accel_conf_device_count(conf) == 1 ?
+			 activate_single(p, conf) : multi_activate(p, conf);
+	accel_conf_free(conf);
+	return status;
+}

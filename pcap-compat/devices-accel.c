@@ -1,0 +1,65 @@
+/*
+ * devices-accel.c: the accel:DEV entries pcap_findalldevs appends after
+ * libpcap's own list (which stays exactly libpcap's, in its order), one
+ * per network interface, so device pickers offer the accelerated capture.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcap-compat/devices.h"
+
+static pcap_if_t *new_entry(const pcap_if_t *dev, char *errbuf)
+{
+	pcap_if_t *e = calloc(1, sizeof *e);
+	size_t len = strlen(dev->name);
+
+	if (e == NULL)
+		goto nomem;
+	e->name = malloc(len + sizeof "accel:");
+	e->description = malloc(len + 64);
+	if (e->name == NULL || e->description == NULL)
+		goto nomem;
+	snprintf(e->name, len + sizeof "accel:", "accel:%s", dev->name);
+	snprintf(e->description, len + 64,
+		 "Accelerated capture on %s (accel-pcap)", dev->name);
+	e->flags = dev->flags;
+	return e;
+nomem:
+	pcap_errnof(errbuf, errno, "malloc");
+	if (e != NULL) {
+		free(e->name);
+		free(e->description);
+	}
+	free(e);
+	return NULL;
+}
+
+int find_accel_devices(struct dev_list *list, char *errbuf)
+{
+	pcap_if_t **tail = &list->first, *dev;
+	pcap_if_t *added = NULL, **added_tail = &added;
+
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	for (dev = list->first; dev != NULL; dev = dev->next) {
+		pcap_if_t *e;
+
+		/* Network interfaces only: not "any", not pseudo-devices. */
+		if (if_nametoindex(dev->name) == 0)
+			continue;
+		e = new_entry(dev, errbuf);
+		if (e == NULL) {
+			pcap_freealldevs(added);
+			return PCAP_ERROR;
+		}
+		*added_tail = e;
+		added_tail = &e->next;
+	}
+	*tail = added;
+	return 0;
+}
