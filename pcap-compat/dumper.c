@@ -312,11 +312,22 @@ PCAP_EXPORT void pcap_dump(u_char *user, const struct pcap_pkthdr *h,
 	if (lock)
 		flockfile(f);
 	/*
+	 * A record that fits the stream's buffer goes straight into it, as
+	 * putc_unlocked does a byte (a fully buffered glibc stream with room:
+	 * unbuffered and line-buffered streams never have room there).
+	 */
+	if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) >= sizeof r + h->caplen &&
+	    !ferror_unlocked(f)) {
+		memcpy(f->_IO_write_ptr, &r, sizeof r);
+		memcpy(f->_IO_write_ptr + sizeof r, sp, h->caplen);
+		f->_IO_write_ptr += sizeof r + h->caplen;
+	}
+	/*
 	 * A stream in error has probably lost part of a record already;
 	 * writing more would only hide where the damage is.  The data
 	 * follows only a complete record header.
 	 */
-	if (!ferror_unlocked(f) && fwrite_unlocked(&r, sizeof r, 1, f) == 1)
+	else if (!ferror_unlocked(f) && fwrite_unlocked(&r, sizeof r, 1, f) == 1)
 		fwrite_unlocked(sp, h->caplen, 1, f);
 	if (lock)
 		funlockfile(f);
