@@ -372,6 +372,34 @@ static int set_poll_fds(pcap_t *p, struct multi *m)
 	return 0;
 }
 
+/*
+ * How long a packet waits for older ones from the other devices.  A
+ * TPACKET_V3 block becomes visible only when full or when its retire
+ * timer fires -- on a timer tick, so up to two ticks after the block
+ * timeout -- and a quiet device's older packet may be in such a block:
+ * the configured window counts from then.  The coarse clock's resolution
+ * is the kernel's tick.
+ */
+static uint64_t window_ns(const struct multi *m, const struct accel_conf *conf)
+{
+	struct timespec res;
+	uint64_t tick = 4000000, slowest = 0;
+
+	if (clock_getres(CLOCK_REALTIME_COARSE, &res) == 0)
+		tick = (uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct tpacket *t = m->dev[i]->priv;
+		uint64_t tov = (uint64_t)t->params.block_timeout_ms * 1000000u;
+
+		if (t->version == TPACKET_V3 && tov < tick)
+			tov = tick;
+		if (t->version == TPACKET_V3 && 2 * tov > slowest)
+			slowest = 2 * tov;
+	}
+	return (uint64_t)accel_conf_int(conf, 0, ACCEL_KEY_REORDER_WINDOW_US) *
+	       1000u + slowest;
+}
+
 int multi_activate(pcap_t *p, const struct accel_conf *conf)
 {
 	struct multi *m = calloc(1, sizeof *m);
@@ -403,8 +431,8 @@ int multi_activate(pcap_t *p, const struct accel_conf *conf)
 	status = set_poll_fds(p, m);
 	if (status < 0)
 		goto fail;
-	m->window = (uint64_t)accel_conf_int(conf, 0, ACCEL_KEY_REORDER_WINDOW_US) *
-		    (p->opt.tstamp_precision == PCAP_TSTAMP_PRECISION_NANO ? 1000 : 1);
+	m->window = window_ns(m, conf) /
+		    (p->opt.tstamp_precision == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000);
 	m->timeout = p->opt.timeout_ms > 0 ? p->opt.timeout_ms : 0;
 	/* The handle takes the first device's face, and the merge's ops. */
 	p->linktype = m->dev[0]->linktype;

@@ -247,7 +247,13 @@ static int apply_accel_params(pcap_t *p)
 	const struct tpacket_params *a = &t->params;
 
 	if (a->fanout_group >= 0) {
-		int arg = (int)((unsigned)a->fanout_group | (a->fanout_mode << 16));
+		/*
+		 * The kernel's ids are per network namespace, ours per device:
+		 * every process derives the same kernel id for (group, device).
+		 */
+		unsigned ifindex = t->ifindex < 0 ? 0 : (unsigned)t->ifindex;
+		unsigned id = ((unsigned)a->fanout_group + 4099u * ifindex) & 0xffff;
+		int arg = (int)(id | (a->fanout_mode << 16));
 
 		if (setsockopt(p->fd, SOL_PACKET, PACKET_FANOUT, &arg,
 			       sizeof arg) == -1) {

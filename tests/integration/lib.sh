@@ -25,6 +25,8 @@ if [ -z "${1:-}" ] || [ ! -d "$1" ]; then
 fi
 build=$(cd "$1" && pwd)
 probe=$build/tests/integration/probe-live
+# shellcheck disable=SC2034 # for the accel-*.sh scripts
+threads_probe=$build/tests/integration/probe-threads
 sender=$build/tests/integration/send-frames
 ours_lib=$build/libpcap.so.0.8
 failed=0
@@ -53,6 +55,12 @@ if [ "$system_only" -eq 0 ] &&
 	exit 1
 fi
 
+# An accel device's configuration is only what the script gives it: the
+# caller's ACCEL_* variables (ACCEL_FORCE, ACCEL_CONF...) are dropped.
+while read -r v; do
+	unset "$v"
+done < <(compgen -e | grep '^ACCEL_')
+
 tmp=$(mktemp -d /tmp/acl-integ.XXXXXX)
 ns_a=acl-$$-A
 ns_b=acl-$$-B
@@ -60,6 +68,11 @@ if_a=acl-$$-a
 if_b=acl-$$-b
 mac_a=02:ac:1c:00:00:0a
 mac_b=02:ac:1c:00:00:0b
+# A second pair (setup_pair2), for devices captured together.
+if_c=acl-$$-c
+if_d=acl-$$-d
+mac_c=02:ac:1c:00:00:0c
+mac_d=02:ac:1c:00:00:0d
 bg_pids=()
 
 cleanup() {
@@ -137,6 +150,14 @@ setup_pair() {
 	ip -n "$ns_a" link set "$if_a" up && ip -n "$ns_b" link set "$if_b" up
 }
 
+# After setup_pair, a second pair: $if_c ($mac_c) in $ns_a, $if_d ($mac_d)
+# in $ns_b.
+setup_pair2() {
+	ip -n "$ns_a" link add "$if_c" address "$mac_c" type veth \
+		peer name "$if_d" address "$mac_d" netns "$ns_b" || return 1
+	ip -n "$ns_a" link set "$if_c" up && ip -n "$ns_b" link set "$if_d" up
+}
+
 # start_probe TAG WHICH NS ARGS...: probe-live capture ARGS in the
 # background, output in $tmp/TAG.out, pid in $probe_pid.
 start_probe() {
@@ -206,11 +227,13 @@ wait_ready() {
 }
 
 # send NS TAG ARGS...: send-frames ARGS on the namespace's end of the
-# pair; what it sent goes to $tmp/TAG.sent.
+# pair (or on $send_if: send_if=$if_c send ...); what it sent goes to
+# $tmp/TAG.sent.
 send() {
 	local ns=$1 tag=$2 ifname
 	shift 2
 	if [ "$ns" = "$ns_a" ]; then ifname=$if_a; else ifname=$if_b; fi
+	[ "${send_if:-}" ] && ifname=$send_if	# another device of NS
 	ip netns exec "$ns" "$sender" -i "$ifname" "$@" >"$tmp/$tag.sent"
 }
 
@@ -482,4 +505,255 @@ promiscuity() {
 # ifindex NS DEV
 ifindex() {
 	ip netns exec "$1" cat "/sys/class/net/$2/ifindex"
+}
+
+# ---------------------------------------------------------------------------
+# Clients and checks for the accel device scripts (accel-*.sh).
+
+# skip NAME WHY: a check that cannot run (with -S: the system libpcap
+# knows no accel device names).
+skip() {
+	echo "SKIP $1: $2"
+}
+
+# start_client TAG WHICH NS [NAME=VALUE...] -- CMD...: CMD (tcpdump, a
+# probe) in the background in namespace NS, on the library WHICH, with
+# the variables NAME=VALUE, in the directory $tmp (where accel/FILE:DEV
+# finds FILE), killed after $client_deadline seconds (default 15).  Its
+# output in $tmp/TAG.stdout and $tmp/TAG.stderr, its pid in $client_pid.
+start_client() {
+	local tag=$1 which=$2 ns=$3 vars=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		vars+=("$1")
+		shift
+	done
+	shift
+	ns_cmd "$ns" "$which"
+	(cd "$tmp" && exec "${in_ns_cmd[@]}" "${vars[@]}" \
+		timeout -k 1 "${client_deadline:-15}" "$@") \
+		>"$tmp/$tag.stdout" 2>"$tmp/$tag.stderr" &
+	client_pid=$!
+	bg_pids+=("$client_pid")
+}
+
+# run_client TAG WHICH NS [NAME=VALUE...] -- CMD...: the same in the
+# foreground; its exit status in $tmp/TAG.rc ("killed" if it had to be).
+run_client() {
+	local tag=$1
+	start_client "$@"
+	wait_exit "$client_pid" "${client_deadline:-15}"
+	echo "$exit_status" >"$tmp/$tag.rc"
+}
+
+# wait_listening TAG PID: tcpdump of run TAG says "listening on" (its
+# handle is active), or exited, or 5 s passed (status 1).  The libraries
+# it mapped go to $tmp/TAG.maps.
+wait_listening() {
+	wait_for "$tmp/$1.stderr" 'listening on ' "$2" 5 || return 1
+	libpcap_of "$2" >"$tmp/$1.maps"
+}
+
+# stop_client PID TAG: SIGINT (tcpdump writes its statistics and exits),
+# then wait; its exit status in $tmp/TAG.rc.
+stop_client() {
+	kill -INT "$1" 2>/dev/null
+	wait_exit "$1" 5
+	echo "$exit_status" >"$tmp/$2.rc"
+}
+
+# client_why TAG: a line saying how run TAG ended (for FAIL lines).
+client_why() {
+	local rc
+	rc=$(cat "$tmp/$1.rc" 2>/dev/null)
+	echo "${rc:+exit status $rc: }$(grep -v 'listening on' "$tmp/$1.stderr" |
+		tr '\n' ' ' | cut -c1-150)"
+}
+
+# client_lib_ok TAG WHICH: run TAG mapped the library WHICH and no other.
+client_lib_ok() {
+	local want maps
+	want=$(readlink -f "$(lib_path "$2")")
+	maps=$(tr '\n' ' ' <"$tmp/$1.maps" 2>/dev/null)
+	[ "$maps" = "$want " ] && return 0
+	echo "run $1 mapped [${maps% }], not $want"
+	return 1
+}
+
+# tcpdump_lib_check NAME: tcpdump --version names accel-pcap on ours (not
+# with -S) and not on the system library, so no check passes on the wrong
+# library.
+tcpdump_lib_check() {
+	local w out bad=''
+	for w in sys ours; do
+		out=$(in_ns "$ns_b" "$w" timeout -k 1 10 tcpdump --version 2>&1)
+		case $w/$system_only/$(echo "$out" | grep -c accel-pcap) in
+		sys/*/0 | ours/1/0 | ours/0/1) ;;
+		*) bad+=" $w: $(echo "$out" | grep -m1 libpcap)" ;;
+		esac
+	done
+	if [ -n "$bad" ]; then
+		fail "$1" "tcpdump --version does not name the right library:$bad"
+	else
+		pass "$1"
+	fi
+}
+
+# pcap_pkts FILE OUT: the packets of savefile FILE as "pkt" lines (the
+# probe on the system library reads it).
+pcap_pkts() {
+	env -u LD_LIBRARY_PATH -u LD_PRELOAD "$probe" read "$1" >"$2" 2>&1
+}
+
+# pkt_bytes SENT...: the bytes a savefile holds once every frame of the
+# SENT files is in it (16 bytes of header a frame), header not counted.
+pkt_bytes() {
+	awk '$1 == "frame" { n += 16 + $3 } END { print n + 0 }' "$@"
+}
+
+# wait_bytes BYTES FILE...: until the FILEs hold BYTES bytes together,
+# or 4 s (a client that writes with -U has then written what it got).
+wait_bytes() {
+	local want=$1 tries=400 have
+	shift
+	while [ "$tries" -gt 0 ]; do
+		have=$(cat "$@" 2>/dev/null | wc -c)
+		[ "$have" -ge "$want" ] && return 0
+		sleep 0.01
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# AWK_FLOW: awk functions: flow(hex) is the flow of an Ethernet frame
+# carrying IPv4 (without options) or IPv6, UDP or TCP, the same in both
+# directions: "PROTO LOW-ADDR:PORT HIGH-ADDR:PORT" in hex, "" for other
+# frames; it sets flow_dir to 0 (the frame goes from LOW) or 1.
+AWK_FLOW='
+function flow(hex,   t, p, a, b, x) {
+	t = substr(hex, 25, 4)
+	if (t == "0800") {
+		p = substr(hex, 47, 2)
+		a = substr(hex, 53, 8) ":" substr(hex, 69, 4)
+		b = substr(hex, 61, 8) ":" substr(hex, 73, 4)
+	} else if (t == "86dd") {
+		p = substr(hex, 41, 2)
+		a = substr(hex, 45, 32) ":" substr(hex, 109, 4)
+		b = substr(hex, 77, 32) ":" substr(hex, 113, 4)
+	} else
+		return ""
+	if (p != "06" && p != "11") return ""
+	flow_dir = a > b
+	if (flow_dir) { x = a; a = b; b = x }
+	return p " " a " " b
+}'
+
+# flows_ok MIN SENT...: the frames sent make at least MIN flows, each
+# sent in both directions (else a fanout test proves little).
+flows_ok() {
+	local min=$1
+	shift
+	awk -v min="$min" "$AWK_FLOW"'
+	$1 == "frame" { f = flow($4); if (f == "") next; dirs[f, flow_dir] = 1; fl[f] = 1 }
+	END {
+		for (f in fl) { n++; if ((f, 0) in dirs && (f, 1) in dirs) both++ }
+		if (both + 0 >= min + 0 && both == n) exit 0
+		print n + 0 " flows, " both + 0 " of them in both directions; want " min " or more, all both ways"
+		exit 1
+	}' "$@"
+}
+
+# frames_once OUT SENT...: OUT ("pkt" lines) holds every frame of the
+# SENT files exactly once, byte for byte and whole, in any order, and no
+# other frame.
+frames_once() {
+	local out=$1
+	shift
+	nothing_captured "$out" && return 1
+	awk -v out="$out" "$AWK_SEQ"'
+	$1 == "frame" { want[$2] = $4; n++ }
+	END {
+		while ((getline l < out) > 0) {
+			split(l, f, " ")
+			if (f[1] != "pkt") continue
+			s = seq(f[5])
+			if (!(s in want)) { if (!other++) first = substr(f[5], 1, 60); continue }
+			if (got[s]++) { dup++; if (!d1) d1 = s }
+			if (f[5] != want[s] || f[2] != f[3]) { bad++; if (!b1) b1 = s }
+		}
+		for (s in want) if (!(s in got)) { miss++; if (m1 == "") m1 = s }
+		if (!miss && !dup && !bad && !other) exit 0
+		print "of " n " frames sent:" (miss ? " " miss " missing (e.g. " m1 ")" : "") \
+			(dup ? " " dup " more than once (e.g. " d1 ")" : "") \
+			(bad ? " " bad " altered or cut (e.g. " b1 ")" : "") \
+			(other ? " " other " frames not sent (" first "...)" : "")
+		exit 1
+	}' "$@"
+}
+
+# fanout_verdict SENT... -- MEMBER-OUT...: the members of one fanout
+# group ("pkt" lines each) against the frames sent.  Prints four lines,
+# "CHECK ok" or "CHECK WHY": union (every frame sent was captured, byte
+# for byte, nothing else), disjoint (by one member only), flows (every
+# flow, both directions, went to one member), spread (every member got
+# some of the traffic); then "members N N...  flows N".
+fanout_verdict() {
+	local sent=()
+	while [ "$1" != -- ]; do
+		sent+=("$1")
+		shift
+	done
+	shift
+	awk -v outs="$*" "$AWK_SEQ$AWK_FLOW"'
+	$1 == "frame" { want[$2] = $4; nwant++ }
+	END {
+		nm = split(outs, out, " ")
+		for (m = 1; m <= nm; m++) {
+			while ((getline l < out[m]) > 0) {
+				split(l, p, " ")
+				if (p[1] != "pkt") continue
+				count[m]++
+				s = seq(p[5])
+				if (!(s in want)) { if (!other++) o1 = "member " m ": " substr(p[5], 1, 40) "..."; continue }
+				if (s in got) { if (!dup++) d1 = "frame " s " by members " got[s] " and " m }
+				else got[s] = m
+				if (p[5] != want[s] || p[2] != p[3]) { if (!bad++) b1 = "frame " s " (member " m ")" }
+				f = flow(p[5])
+				if (f == "") continue
+				if (!((f, m) in fm)) { fm[f, m] = 1; members[f] = members[f] " " m; nmem[f]++ }
+			}
+			close(out[m])
+		}
+		for (s in want) if (!(s in got)) { if (!miss++) m1 = s }
+		if (!miss && !other && !bad) print "union ok"
+		else print "union" (miss ? " " miss " of " nwant " frames sent missing (e.g. " m1 ")" : "") \
+			(bad ? " " bad " altered or cut (e.g. " b1 ")" : "") \
+			(other ? " " other " frames not sent (" o1 ")" : "")
+		if (!dup) print "disjoint ok"
+		else printf "disjoint %d frames captured by two members or more, e.g. %s\n", dup, d1
+		for (f in nmem) { nf++; if (nmem[f] > 1 && !nsplit++) s1 = "flow [" f "] went to members" members[f] }
+		if (!nf) print "flows no flow captured"
+		else if (!nsplit) print "flows ok"
+		else printf "flows %d of %d flows split between members, e.g. %s\n", nsplit, nf, s1
+		for (m = 1; m <= nm; m++) { c = c " " count[m] + 0; if (count[m] > 0) busy++ }
+		if (busy == nm) print "spread ok"
+		else printf "spread only %d of %d members got packets (counts:%s)\n", busy + 0, nm, c
+		printf "members%s  flows %d\n", c, nf
+	}' "${sent[@]}"
+}
+
+# fanout_report NAME VERDICT-FILE [CHECK...]: PASS/FAIL NAME-CHECK for
+# each CHECK of fanout_verdict's output (default: all four).
+fanout_report() {
+	local name=$1 file=$2 c line
+	shift 2
+	[ $# -eq 0 ] && set -- union disjoint flows spread
+	for c in "$@"; do
+		line=$(grep -m1 "^$c " "$file")
+		if [ "${line#"$c "}" = ok ]; then
+			pass "$name-$c"
+		else
+			fail "$name-$c" "${line#"$c "} ($(grep -m1 '^members' "$file"))"
+		fi
+	done
 }

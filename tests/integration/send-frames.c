@@ -4,7 +4,7 @@
  * tests have a sender that does not depend on the library under test.
  *
  *   send-frames -i IF [-d DSTMAC] [-a SRCMAC] [-s SEQ0] [-n COUNT]
- *               [-r PPS] [-E] [-q] [-x] KIND[@LEN]...
+ *               [-r PPS] [-F NFLOWS] [-R] [-T] [-E] [-q] [-x] KIND[@LEN]...
  *
  * Frames cycle through the KIND list until COUNT frames are sent (default:
  * one of each).  KIND: ipv4 (UDP), ipv6 (UDP), arp, tcp (IPv4 SYN), vlan
@@ -20,6 +20,22 @@
  * probe-live to stop.  The bytes in between are a pattern of the sequence
  * number, so no two frames are alike.  -r paces the frames (per second).
  *
+ * Flows: with -F NFLOWS the unicast IP kinds (ipv4, ipv6, tcp, vlan,
+ * vlan0, qinq, other) get the addresses and ports of flow number
+ * (I / number of KINDs) % NFLOWS, I counting the frames of this run, so
+ * every round of the KIND list is one flow: IPv4 198.18.A.B:10000+F ->
+ * 198.19.A.B:30000-F (A = 1 + F / 250, B = 1 + F % 250), IPv6
+ * 2001:db8::1:F -> 2001:db8::2:F with the same ports.  -R swaps source
+ * and destination (addresses and ports, not MACs: give -d), so a run with
+ * -R from the other end is the reverse direction of the same flows.
+ * Without -F: 198.18.0.1:5000 -> 198.18.0.2:7001 (TCP port 80), or the
+ * reverse with -R.
+ *
+ * -T: IF is a tun device (IFF_TUN, no packet information): the frames are
+ * written to it through /dev/net/tun, so IF receives them, from the
+ * network header on (no Ethernet header or tags).  The "frame" lines then
+ * give those bytes and their number.
+ *
  * Prints "start SEC.NSEC" (CLOCK_REALTIME before the first frame), one
  * "frame SEQ LEN HEX KIND[@LEN]" per frame (not with -q), "end SEC.NSEC"
  * after the last, and "sent N".  Exits 1 if a frame could not be sent
@@ -28,7 +44,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/if_tun.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +97,9 @@ struct spec {
 };
 
 static uint8_t peer_mac[6], src_mac[6];
+static long nflows;		/* -F: 0 is the fixed addresses */
+static int reverse;		/* -R */
+
 
 static void put16(uint8_t *b, uint16_t v)
 {
@@ -103,9 +124,15 @@ static uint16_t ip_checksum(const uint8_t *b, size_t n)
 	return (uint16_t)~sum;
 }
 
+/* Ethernet header and tags. */
+static int l2_len(const struct kind *k)
+{
+	return 14 + (k->tags[0][0] ? 4 : 0) + (k->tags[1][0] ? 4 : 0);
+}
+
 static int header_len(const struct kind *k)
 {
-	int n = 14 + (k->tags[0][0] ? 4 : 0) + (k->tags[1][0] ? 4 : 0);
+	int n = l2_len(k);
 
 	switch (k->l3) {
 	case L3_IPV4_UDP: return n + 20 + 8;
@@ -124,9 +151,24 @@ static int min_len(const struct kind *k)
 }
 
 /* Builds frame number seq of kind k, len bytes, into b. */
-static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
-		  int last)
+static void swap16(uint16_t *a, uint16_t *b)
 {
+	uint16_t t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Builds frame number seq of kind k, len bytes, into b; flow is the flow
+ * number of -F (or -1).
+ */
+static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
+		  int last, long flow)
+{
+	/* -F applies to unicast IP frames: to the peer or to "other". */
+	int flows = flow >= 0 && (k->dst == 0 || k->dst == 4);
+	uint16_t fa = (uint16_t)(1 + flow / 250), fb = (uint16_t)(1 + flow % 250);
 	uint8_t *p = b + 12;
 	int l3len;
 
@@ -146,6 +188,9 @@ static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
 	case L3_IPV4_TCP: {
 		uint8_t *ip = p + 2, *l4 = ip + 20;
 		int udp = k->l3 == L3_IPV4_UDP;
+		uint32_t addr[2] = { 0xc6120001,		/* 198.18.0.1 */
+				     k->dst == 1 ? 0xc612ffff : 0xc6120002 };
+		uint16_t port[2] = { 5000, udp ? 7001 : 80 };
 
 		put16(p, 0x0800);
 		memset(ip, 0, 20);
@@ -154,11 +199,24 @@ static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
 		put16(ip + 4, (uint16_t)seq);
 		ip[8] = 64;
 		ip[9] = udp ? 17 : 6;
-		put32(ip + 12, 0xc6120001);			/* 198.18.0.1 */
-		put32(ip + 16, k->dst == 1 ? 0xc612ffff : 0xc6120002);
+		if (flows) {
+			addr[0] = 0xc6120000u | (uint32_t)fa << 8 | fb;
+			addr[1] = 0xc6130000u | (uint32_t)fa << 8 | fb;
+			port[0] = (uint16_t)(10000 + flow);
+			port[1] = (uint16_t)(30000 - flow);
+		}
+		if (reverse) {
+			uint32_t t = addr[0];
+
+			addr[0] = addr[1];
+			addr[1] = t;
+			swap16(&port[0], &port[1]);
+		}
+		put32(ip + 12, addr[0]);
+		put32(ip + 16, addr[1]);
 		put16(ip + 10, ip_checksum(ip, 20));
-		put16(l4, 5000);
-		put16(l4 + 2, udp ? 7001 : 80);
+		put16(l4, port[0]);
+		put16(l4 + 2, port[1]);
 		if (udp) {
 			put16(l4 + 4, (uint16_t)(l3len - 20));
 			put16(l4 + 6, 0);
@@ -173,6 +231,9 @@ static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
 	}
 	case L3_IPV6_UDP: {
 		uint8_t *ip = p + 2, *udp = ip + 40;
+		uint16_t host[2][2] = { { 0, 1 }, { 0, 2 } };	/* ::1, ::2 */
+		uint16_t port[2] = { 5000, 7001 };
+		int s = reverse, d = !reverse;
 
 		put16(p, 0x86dd);
 		memset(ip, 0, 40);
@@ -180,12 +241,22 @@ static void build(uint8_t *b, const struct kind *k, int len, uint32_t seq,
 		put16(ip + 4, (uint16_t)(l3len - 40));
 		ip[6] = 17;
 		ip[7] = 64;
-		put32(ip + 8, 0x20010db8);			/* 2001:db8::1 */
-		ip[23] = 1;
-		put32(ip + 24, 0x20010db8);			/* 2001:db8::2 */
-		ip[39] = 2;
-		put16(udp, 5000);
-		put16(udp + 2, 7001);
+		if (flows) {
+			host[0][0] = 1;				/* ::1:F */
+			host[0][1] = (uint16_t)flow;
+			host[1][0] = 2;				/* ::2:F */
+			host[1][1] = (uint16_t)flow;
+			port[0] = (uint16_t)(10000 + flow);
+			port[1] = (uint16_t)(30000 - flow);
+		}
+		put32(ip + 8, 0x20010db8);			/* 2001:db8:: */
+		put16(ip + 20, host[s][0]);
+		put16(ip + 22, host[s][1]);
+		put32(ip + 24, 0x20010db8);
+		put16(ip + 36, host[d][0]);
+		put16(ip + 38, host[d][1]);
+		put16(udp, port[s]);
+		put16(udp + 2, port[d]);
 		put16(udp + 4, (uint16_t)(l3len - 40));
 		put16(udp + 6, 0x1234);		/* wrong, but never checked */
 		break;
@@ -252,7 +323,8 @@ static void print_time(const char *what, const struct timespec *ts)
 static void usage(void)
 {
 	fprintf(stderr, "usage: send-frames -i IF [-d DSTMAC] [-a SRCMAC] "
-		"[-s SEQ0] [-n COUNT] [-r PPS] [-E] [-q] KIND[@LEN]...\n");
+		"[-s SEQ0] [-n COUNT] [-r PPS] [-F NFLOWS] [-R] [-T] [-E] [-q] "
+		"[-x] KIND[@LEN]...\n");
 	exit(64);
 }
 
@@ -260,7 +332,7 @@ int main(int argc, char **argv)
 {
 	const char *ifname = NULL;
 	long count = 0, seq0 = 0, pps = 0;
-	int quiet = 0, end_marker = 0, have_src = 0, dry = 0, opt;
+	int quiet = 0, end_marker = 0, have_src = 0, dry = 0, tun = 0, opt;
 	int fd = -1, ifindex = 0;
 	struct spec specs[256];
 	int nspecs = 0;
@@ -268,7 +340,7 @@ int main(int argc, char **argv)
 	struct ifreq ifr;
 	long sent = 0;
 
-	while ((opt = getopt(argc, argv, "i:d:a:s:n:r:Eqx")) != -1) {
+	while ((opt = getopt(argc, argv, "i:d:a:s:n:r:F:RTEqx")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'd': if (parse_mac(optarg, peer_mac)) usage(); break;
@@ -279,11 +351,18 @@ int main(int argc, char **argv)
 		case 'E': end_marker = 1; break;
 		case 'q': quiet = 1; break;
 		case 'x': dry = 1; break;
+		case 'F': nflows = atol(optarg); break;
+		case 'R': reverse = 1; break;
+		case 'T': tun = 1; break;
 		default: usage();
 		}
 	}
 	if ((ifname == NULL && !dry) || optind >= argc)
 		usage();
+	if (nflows < 0 || nflows > 10000) {
+		fprintf(stderr, "send-frames: -F takes 1..10000 flows\n");
+		return 64;
+	}
 	for (int i = optind; i < argc; i++) {
 		if (nspecs == (int)(sizeof specs / sizeof specs[0]) ||
 		    parse_spec(argv[i], &specs[nspecs++]))
@@ -294,6 +373,23 @@ int main(int argc, char **argv)
 
 	if (dry)
 		goto frames;
+	if (tun) {
+		/* Attach to the tun device: what we write, it receives. */
+		fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			perror("send-frames: /dev/net/tun");
+			return 1;
+		}
+		memset(&ifr, 0, sizeof ifr);
+		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+		ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+		if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+			fprintf(stderr, "send-frames: TUNSETIFF %s: %s\n",
+				ifname, strerror(errno));
+			return 1;
+		}
+		goto frames;
+	}
 	/* Protocol 0: this socket only sends, it never receives a frame. */
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0) {
@@ -325,9 +421,12 @@ frames:
 		uint32_t seq = (uint32_t)(seq0 + i);
 		uint8_t frame[MAX_FRAME];
 		struct sockaddr_ll to;
+		/* With -T, the frame from its network header on. */
+		int off = tun ? l2_len(sp->kind) : 0, len = sp->len - off;
 		ssize_t r;
 
-		build(frame, sp->kind, sp->len, seq, end_marker && i == count - 1);
+		build(frame, sp->kind, sp->len, seq, end_marker && i == count - 1,
+		      nflows ? (i / nspecs) % nflows : -1);
 		memset(&to, 0, sizeof to);
 		to.sll_family = AF_PACKET;
 		to.sll_ifindex = ifindex;
@@ -341,9 +440,14 @@ frames:
 			}
 			clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &next, NULL);
 		}
-		r = dry ? sp->len : sendto(fd, frame, (size_t)sp->len, 0,
-					   (struct sockaddr *)&to, sizeof to);
-		if (r != sp->len) {
+		if (dry)
+			r = len;
+		else if (tun)
+			r = write(fd, frame + off, (size_t)len);
+		else
+			r = sendto(fd, frame, (size_t)len, 0,
+				   (struct sockaddr *)&to, sizeof to);
+		if (r != len) {
 			fprintf(stderr, "send-frames: frame %u (%s@%d): %s\n",
 				seq, sp->kind->name, sp->len,
 				r < 0 ? strerror(errno) : "short write");
@@ -351,8 +455,8 @@ frames:
 		}
 		sent++;
 		if (!quiet) {
-			printf("frame %u %d ", seq, sp->len);
-			for (int j = 0; j < sp->len; j++)
+			printf("frame %u %d ", seq, len);
+			for (int j = off; j < sp->len; j++)
 				printf("%02x", frame[j]);
 			printf(" %s\n", sp->arg);
 		}
