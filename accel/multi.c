@@ -255,21 +255,32 @@ static void multi_wake(pcap_t *p)
 	(void)!write(m->fds[m->n].fd, &one, sizeof one);
 }
 
-static void multi_close(pcap_t *p)
+static void close_devices(struct multi *m)
 {
-	struct multi *m = p->priv;
-
-	if (m == NULL)
-		return;
 	for (size_t i = 0; i < m->n; i++)
-		if (m->dev[i] != NULL)
+		if (m->dev[i] != NULL) {
 			pcap_close(m->dev[i]);
+			m->dev[i] = NULL;
+		}
+}
+
+/* Everything m holds, not m itself. */
+static void release(struct multi *m)
+{
+	if (m->dev != NULL)
+		close_devices(m);
 	if (m->fds != NULL && m->fds[m->n].fd >= 0)
 		close(m->fds[m->n].fd);
 	if (m->epoll_fd >= 0)
 		close(m->epoll_fd);
 	free(m->fds);
 	free(m->dev);
+}
+
+static void multi_close(pcap_t *p)
+{
+	if (p->priv != NULL)
+		release(p->priv);
 	p->fd = p->selectable_fd = -1;
 }
 
@@ -329,15 +340,6 @@ static int open_devices(pcap_t *p, struct multi *m,
 			tpacket_ops.set_datalink(d, DLT_LINUX_SLL2);
 	}
 	return 0;
-}
-
-static void close_devices(struct multi *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (m->dev[i] != NULL) {
-			pcap_close(m->dev[i]);
-			m->dev[i] = NULL;
-		}
 }
 
 static bool same_link_type(const struct multi *m)
@@ -451,13 +453,7 @@ int multi_activate(pcap_t *p, const struct accel_conf *conf)
 	p->ops = &multi_ops;
 	return 0;
 fail:
-	close_devices(m);
-	if (m->fds != NULL && m->fds[m->n].fd >= 0)
-		close(m->fds[m->n].fd);
-	if (m->epoll_fd >= 0)
-		close(m->epoll_fd);
-	free(m->fds);
-	free(m->dev);
+	release(m);
 	free(m);
 	return status;
 }
