@@ -1,0 +1,79 @@
+/*
+ * ebpf.h: classic BPF translated to eBPF the kernel verifier accepts
+ * (ebpf.c, no libbpf needed), and loading / test-running the result
+ * (ebpf-load.c: libbpf when configure found it, else a stub).
+ *
+ * The classic instruction is pcap/bpf.h's struct bpf_insn; linux/bpf.h
+ * has its own struct of that name, so this header declares only the tag
+ * and carries its own 8-byte eBPF instruction.
+ */
+#ifndef ACCEL_EBPF_H
+#define ACCEL_EBPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct bpf_insn;	/* classic BPF, pcap/bpf.h */
+
+/* Where the program runs; decides its input and its verdict values. */
+enum ebpf_ctx {
+	/* struct xdp_md; XDP_PASS accepts, XDP_DROP rejects.  No packet
+	 * metadata: programs reading the VLAN ancillary data are refused. */
+	EBPF_CTX_XDP,
+	/* struct __sk_buff, direct packet access (BPF_PROG_TYPE_SCHED_CLS);
+	 * TC_ACT_OK accepts, TC_ACT_SHOT rejects.  The packet is made linear
+	 * first (bpf_skb_pull_data) so every byte of it is readable. */
+	EBPF_CTX_SKB,
+	/* struct __sk_buff with BPF_PROG_TYPE_SOCKET_FILTER (SO_ATTACH_BPF,
+	 * PACKET_FANOUT_EBPF): returns the classic program's own value, the
+	 * snapshot length or, for fanout, the member index; 0 rejects.
+	 * Offsets count from skb->data (the link header on packet sockets). */
+	EBPF_CTX_SOCKET,
+};
+
+/* One eBPF instruction, laid out as linux/bpf.h's struct bpf_insn. */
+struct ebpf_insn {
+	uint8_t code;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+
+struct ebpf_prog {
+	struct ebpf_insn *insns;	/* malloc'd; ebpf_prog_free */
+	u_int len;
+};
+
+/* Largest error message cbpf_to_ebpf writes (PCAP_ERRBUF_SIZE). */
+#define EBPF_ERRBUF_SIZE 256
+
+/*
+ * Translate classic PROG (LEN instructions, as bpf_check accepts them) for
+ * CTX.  0, or -1 with the reason in errbuf (EBPF_ERRBUF_SIZE bytes) when
+ * the program cannot be expressed: backward jumps (protochain loops),
+ * VLAN ancillary loads in XDP, a program too large for 16-bit jumps.
+ */
+int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
+		 struct ebpf_prog *out, char *errbuf);
+void ebpf_prog_free(struct ebpf_prog *p);
+
+/* Whether RETVAL, returned by a program translated for CTX, accepts. */
+bool ebpf_accepts(enum ebpf_ctx ctx, uint32_t retval);
+
+/*
+ * Load P into the kernel for CTX: a program fd, or -1 with the reason in
+ * errbuf; the verifier's log goes to LOG (LOG_SIZE bytes, may be NULL).
+ * Without libbpf: always -1, "not available".
+ */
+int ebpf_prog_load(const struct ebpf_prog *p, enum ebpf_ctx ctx, char *log,
+		   size_t log_size, char *errbuf);
+
+/* Run program FD once on PKT (BPF_PROG_TEST_RUN): 0 and its return
+ * value in *retval, or -1 with the reason in errbuf. */
+int ebpf_prog_test_run(int fd, const void *pkt, size_t len, uint32_t *retval,
+		       char *errbuf);
+
+#endif
