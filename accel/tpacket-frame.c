@@ -144,7 +144,8 @@ int tpacket_deliver_frame(pcap_t *p, const struct tpacket_frame *f,
 			.vlan_tag_present = f->vlan_valid,
 		};
 
-		if (bpf_interp(t->filter.insns, bp, f->len, snaplen, &aux) == 0)
+		if (user_filter_run_aux(&t->filter, bp, f->len, snaplen,
+					&aux) == 0)
 			return 0;
 	}
 	if (!direction_passes(p, t, sll))

@@ -8,6 +8,15 @@
 #include <string.h>
 
 #include "filter-jit/filter.h"
+#include "filter-jit/jit.h"
+
+/* ACCEL_JIT=0 keeps every program on the interpreter. */
+static bool jit_wanted(void)
+{
+	const char *v = getenv("ACCEL_JIT");
+
+	return v == NULL || strcmp(v, "0") != 0;
+}
 
 /* "ret #k" with k != 0 as the first instruction accepts every packet. */
 static bool accepts_everything(const struct bpf_insn *insns, u_int len)
@@ -31,11 +40,17 @@ int user_filter_set(struct user_filter *f, const struct bpf_program *prog)
 	f->insns = copy;
 	f->len = copy != NULL ? prog->bf_len : 0;
 	f->accept_all = copy != NULL && accepts_everything(copy, f->len);
+	/* A program the JIT refuses (or cannot map) runs interpreted. */
+	if (copy != NULL && !f->accept_all && jit_wanted())
+		f->jit = bpf_jit_compile(copy, f->len, &f->jit_size);
 	return 0;
 }
 
 void user_filter_clear(struct user_filter *f)
 {
+	bpf_jit_free(f->jit, f->jit_size);
+	f->jit = NULL;
+	f->jit_size = 0;
 	free(f->insns);
 	f->insns = NULL;
 	f->len = 0;

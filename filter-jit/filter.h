@@ -1,7 +1,7 @@
 /*
  * filter.h: how a classic BPF program runs in user space.  The handle keeps
  * one user_filter; the interpreter (bpf-interp.c) is the reference, and the
- * fast paths (accept-all, later the JIT) must give the same verdicts.
+ * fast paths (accept-all, the JIT of jit.h) must give the same verdicts.
  */
 #ifndef ACCEL_FILTER_H
 #define ACCEL_FILTER_H
@@ -71,21 +71,40 @@ u_int bpf_interp(const struct bpf_insn *pc, const u_char *pkt, u_int wirelen,
 /* Check a program as libpcap's bpf_validate does: 1 valid, 0 not. */
 int bpf_check(const struct bpf_insn *insns, int len);
 
+/* A program compiled by the JIT (jit.h): bpf_interp's verdicts, faster. */
+typedef u_int (*bpf_jit_fn)(const u_char *pkt, u_int wirelen, u_int buflen,
+			    const struct bpf_aux_data *aux);
+
 struct user_filter {
 	struct bpf_insn *insns;	/* owned copy; NULL: no filter, accept all */
 	u_int len;
 	bool accept_all;	/* the program returns a constant non-zero */
+	bpf_jit_fn jit;		/* NULL: the interpreter runs insns */
+	size_t jit_size;
 };
 
-/* Install a copy of prog (NULL: remove).  Returns 0 or -1 (ENOMEM). */
+/*
+ * Install a copy of prog (NULL: remove), JIT-compiled unless ACCEL_JIT=0 in
+ * the environment or the JIT refuses it.  Returns 0 or -1 (ENOMEM).
+ */
 int user_filter_set(struct user_filter *f, const struct bpf_program *prog);
 void user_filter_clear(struct user_filter *f);
+
+static inline u_int user_filter_run_aux(const struct user_filter *f,
+					const u_char *pkt, u_int wirelen,
+					u_int caplen,
+					const struct bpf_aux_data *aux)
+{
+	if (f->jit != NULL)
+		return f->jit(pkt, wirelen, caplen, aux);
+	return bpf_interp(f->insns, pkt, wirelen, caplen, aux);
+}
 
 static inline u_int user_filter_run(const struct user_filter *f,
 				    const u_char *pkt, u_int wirelen,
 				    u_int caplen)
 {
-	return bpf_interp(f->insns, pkt, wirelen, caplen, NULL);
+	return user_filter_run_aux(f, pkt, wirelen, caplen, NULL);
 }
 
 static inline bool user_filter_accepts(const struct user_filter *f,

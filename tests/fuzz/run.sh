@@ -40,6 +40,12 @@ seed() {
 			[ $((i % 5)) -eq 0 ] || continue
 			{ printf "\\x$(printf %02x $((i % 40)))"; printf %s "$f"; } >"$dir/$i"
 		done ;;
+	fuzz-jit)	# program bytes then packet: slices of the shared captures
+		for f in "$shared"/tcpdump-tests/data/*.pcap; do
+			i=$((i + 1))
+			[ $((i % 11)) -eq 0 ] || continue
+			tail -c +25 "$f" | head -c 1024 >"$dir/$i"
+		done ;;
 	esac
 }
 
@@ -48,7 +54,7 @@ seed() {
 isolate=()
 unshare -n true 2>/dev/null && isolate=(unshare -n)
 
-for target in fuzz-pcap fuzz-pcapng fuzz-compile; do
+for target in fuzz-pcap fuzz-pcapng fuzz-compile fuzz-jit; do
 	if [ $target = fuzz-compile ] && [ ${#isolate[@]} -eq 0 ]; then
 		echo "SKIP fuzz-compile: needs unshare -n (root) to keep name lookups off the network"
 		continue
