@@ -17,22 +17,18 @@
 
 static int accel_activate(pcap_t *p);
 
-/* Until activation, an accel handle is a tpacket handle with this step. */
-static struct source_ops accel_ops;
-
-static bool is_accel_name(const char *device)
-{
-	struct accel_name name;
-	char errbuf[PCAP_ERRBUF_SIZE];
-	bool accel;
-
-	/* A name that does not parse is still ours if it says "accel". */
-	if (accel_name_parse(device, NULL, &name, errbuf) < 0)
-		return true;
-	accel = name.accel;
-	accel_name_release(&name);
-	return accel;
-}
+/*
+ * Until activation an accel handle is a tpacket handle (the first
+ * device's time stamp types, its eventfd) whose activation reads the
+ * configuration first.  Before activation only these ops are reached.
+ */
+static const struct source_ops accel_ops = {
+	.name = "accel",
+	.transient_data = true,
+	.activate = accel_activate,
+	.can_set_rfmon = tpacket_can_set_rfmon,
+	.close = tpacket_close,
+};
 
 pcap_t *live_source_create(const char *device, char *errbuf)
 {
@@ -41,24 +37,24 @@ pcap_t *live_source_create(const char *device, char *errbuf)
 	const char *first = device;
 	pcap_t *p;
 
-	if (!is_accel_name(device))
-		return tpacket_create(device, errbuf);
-	/* Time stamp types are the first device's, as far as it parses. */
-	if (accel_name_parse(device, NULL, &name, ignored) == 0 &&
-	    name.device_count > 0)
-		first = name.devices[0];
-	else
-		name.device_count = 0, name.devices = NULL, name.file = NULL;
-	p = tpacket_create(first, errbuf);
-	accel_name_release(&name);
-	if (p == NULL)
-		return NULL;
-	if (accel_ops.activate == NULL) {
-		accel_ops = tpacket_ops;
-		accel_ops.name = "accel";
-		accel_ops.activate = accel_activate;
+	/*
+	 * A name that does not parse is still ours when it says "accel"
+	 * (the parser only fails on those): activation reports the error.
+	 */
+	if (accel_name_parse(device, NULL, &name, ignored) == 0) {
+		if (!name.accel) {
+			accel_name_release(&name);
+			return tpacket_create(device, errbuf);
+		}
+		if (name.device_count > 0)
+			first = name.devices[0];
+		p = tpacket_create(first, errbuf);
+		accel_name_release(&name);
+	} else {
+		p = tpacket_create(device, errbuf);
 	}
-	p->ops = &accel_ops;
+	if (p != NULL)
+		p->ops = &accel_ops;
 	return p;
 }
 

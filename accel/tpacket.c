@@ -141,7 +141,7 @@ static int tpacket_stats(pcap_t *p, struct pcap_stat *ps)
 }
 
 /* 1 for mac80211 devices, as libpcap built with libnl answers. */
-static int tpacket_can_set_rfmon(pcap_t *p)
+int tpacket_can_set_rfmon(pcap_t *p)
 {
 	char path[64 + IF_NAMESIZE], target[PATH_MAX];
 
@@ -167,7 +167,7 @@ static void tpacket_wake(pcap_t *p)
 		(void)!write(t->wake_fd, &one, sizeof one);
 }
 
-static void tpacket_close(pcap_t *p)
+void tpacket_close(pcap_t *p)
 {
 	struct tpacket *t = p->priv;
 

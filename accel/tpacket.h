@@ -117,6 +117,9 @@ int tpacket_set_filter(pcap_t *p, const struct bpf_program *prog);
 extern const struct source_ops tpacket_ops;
 /* A tpacket handle for device, not activated; params set to libpcap's. */
 pcap_t *tpacket_create(const char *device, char *errbuf);
+/* The ops a handle not yet activated needs (accel handles share them). */
+int tpacket_can_set_rfmon(pcap_t *p);
+void tpacket_close(pcap_t *p);
 long long tpacket_if_drops(const char *device);
 
 #endif
