@@ -5,38 +5,20 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "pcap-compat/devices.h"
 
 static pcap_if_t *new_entry(const pcap_if_t *dev, char *errbuf)
 {
-	pcap_if_t *e = calloc(1, sizeof *e);
-	size_t len = strlen(dev->name);
+	char name[sizeof "accel:" + IF_NAMESIZE];
+	char description[64 + IF_NAMESIZE];
 
-	if (e == NULL)
-		goto nomem;
-	e->name = malloc(len + sizeof "accel:");
-	e->description = malloc(len + 64);
-	if (e->name == NULL || e->description == NULL)
-		goto nomem;
-	snprintf(e->name, len + sizeof "accel:", "accel:%s", dev->name);
-	snprintf(e->description, len + 64,
+	snprintf(name, sizeof name, "accel:%s", dev->name);
+	snprintf(description, sizeof description,
 		 "Accelerated capture on %s (accel-pcap)", dev->name);
-	e->flags = dev->flags;
-	return e;
-nomem:
-	pcap_errnof(errbuf, errno, "malloc");
-	if (e != NULL) {
-		free(e->name);
-		free(e->description);
-	}
-	free(e);
-	return NULL;
+	return dev_new(name, dev->flags, description, errbuf);
 }
 
 int find_accel_devices(struct dev_list *list, char *errbuf)

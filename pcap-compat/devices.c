@@ -83,9 +83,8 @@ static void insert_ranked(struct dev_list *list, pcap_if_t *dev)
 	*link = dev;
 }
 
-pcap_if_t *dev_list_add(struct dev_list *list, const char *name,
-			bpf_u_int32 flags, const char *description,
-			char *errbuf)
+pcap_if_t *dev_new(const char *name, bpf_u_int32 flags,
+		   const char *description, char *errbuf)
 {
 	pcap_if_t *dev = calloc(1, sizeof *dev);
 
@@ -100,7 +99,6 @@ pcap_if_t *dev_list_add(struct dev_list *list, const char *name,
 			goto nomem;
 	}
 	dev->flags = flags;
-	insert_ranked(list, dev);
 	return dev;
 
 nomem:
@@ -109,6 +107,17 @@ nomem:
 		free(dev->name);
 	free(dev);
 	return NULL;
+}
+
+pcap_if_t *dev_list_add(struct dev_list *list, const char *name,
+			bpf_u_int32 flags, const char *description,
+			char *errbuf)
+{
+	pcap_if_t *dev = dev_new(name, flags, description, errbuf);
+
+	if (dev != NULL)
+		insert_ranked(list, dev);
+	return dev;
 }
 
 /* How many bytes of each family libpcap copies (struct sockaddr if unknown). */

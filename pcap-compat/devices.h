@@ -24,6 +24,10 @@ struct dev_address {
 
 pcap_if_t *dev_list_find(const struct dev_list *list, const char *name);
 
+/* A new entry in no list yet.  NULL with the reason in errbuf. */
+pcap_if_t *dev_new(const char *name, bpf_u_int32 flags,
+		   const char *description, char *errbuf);
+
 /*
  * A new entry, placed by libpcap's ranking (see devices.c), even if the
  * name is listed already.  NULL with the reason in errbuf on failure.
