@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf/keys.h"
+#include "filter-jit/jit.h"
 
 #define SPELLING_(id, name) #name,
 static const char *const backends[] = { ACCEL_BACKENDS(SPELLING_) NULL };
@@ -31,6 +32,8 @@ const struct accel_env_var accel_env_not_keys[] = {
 	  "environment's keys" },
 	{ ACCEL_ENV_FORCE, "a boolean: take a plain interface name eth0 as "
 	  "accel:eth0" },
+	{ ACCEL_ENV_JIT, "0: run user-space filters on the interpreter instead "
+	  "of the JIT (any device, plain or accel)" },
 	/* Not the library's: tests/run exports them to every test. */
 	{ "ACCEL_BUILD", "ignored (accel-pcap's test runner)" },
 	{ "ACCEL_SHARED", "ignored (accel-pcap's test runner)" },

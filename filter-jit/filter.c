@@ -13,7 +13,7 @@
 /* ACCEL_JIT=0 keeps every program on the interpreter. */
 static bool jit_wanted(void)
 {
-	const char *v = getenv("ACCEL_JIT");
+	const char *v = getenv(ACCEL_ENV_JIT);
 
 	return v == NULL || strcmp(v, "0") != 0;
 }

@@ -10,6 +10,9 @@
 
 #include "filter-jit/filter.h"
 
+/* The environment variable whose value "0" keeps filters interpreted. */
+#define ACCEL_ENV_JIT "ACCEL_JIT"
+
 /*
  * Compile a program that passed bpf_check.  Returns the function (in its own
  * read+execute mapping of *size bytes), or NULL with errno: EINVAL (refused),

@@ -1200,7 +1200,7 @@ static void env_values(void)
 	/* Not ours, or ours but not keys: no error. */
 	{
 		char *env[] = { "ACCEL_SHARED=/work/shared", "ACCEL_BUILD=b",
-				"ACCEL_FORCE=0", "accel_rx_slots=5",
+				"ACCEL_FORCE=0", "ACCEL_JIT=0", "accel_rx_slots=5",
 				"XACCEL_RX_SLOTS=5", "ACCEL_CONF=", "ACCEL_CPU",
 				"PATH=/bin", NULL };
 
