@@ -1,8 +1,9 @@
 /*
  * jit-x86.c: classic BPF to x86-64 machine code, with bpf_interp's
  * semantics instruction for instruction.  One emit_* helper per instruction
- * form; the code is laid out in passes until jump sizes settle, then written
- * into a fresh mapping that is made read+execute only once complete (W^X).
+ * form (encoded by x86-asm.c).  The code is laid out in passes until jump
+ * sizes settle, then written into a fresh mapping made read+execute only
+ * once complete (W^X).
  *
  * Registers: A = eax, X = ecx (shift counts need cl), pkt = rdi,
  * wirelen = esi, buflen = r8 (zero-extended), aux = r10, temporaries edx
@@ -18,218 +19,9 @@
 #include <sys/mman.h>
 
 #include "filter-jit/jit.h"
+#include "filter-jit/x86-asm.h"
 
 #ifdef __x86_64__
-
-enum { RAX = 0, RCX = 1, RDX = 2, RSP = 4, RSI = 6, RDI = 7,
-       R8 = 8, R10 = 10, R11 = 11 };
-#define REG_A RAX
-#define REG_X RCX
-
-/* Condition codes (the low nibble of jcc). */
-enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7 };
-
-#define MEM_BASE (-64)		/* M[k] at [rsp - 64 + 4k], in the red zone */
-#define NO_INDEX (-1)
-
-struct jit_state {
-	uint8_t *buf;		/* NULL while sizing */
-	size_t pos;
-	uint32_t *insn_off;	/* code offset of each instruction (+1 end) */
-	uint32_t *prev_off;	/* the previous pass's offsets: jump sizes */
-	uint32_t ret0_off, prev_ret0;
-	bool long_jumps;	/* every jump rel32: the safe fallback layout */
-};
-
-static void emit_u8(struct jit_state *s, uint8_t b)
-{
-	if (s->buf != NULL)
-		s->buf[s->pos] = b;
-	s->pos++;
-}
-
-static void emit_u32(struct jit_state *s, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		emit_u8(s, (uint8_t)(v >> (8 * i)));
-}
-
-static bool fits_s8(int64_t v)
-{
-	return v >= -128 && v <= 127;
-}
-
-/* A REX prefix when one is needed: w (64-bit), r/x/b register extensions. */
-static void emit_rex(struct jit_state *s, bool w, int reg, int index, int base)
-{
-	uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) |
-		      (index >= 0 && (index & 8) ? 2 : 0) | ((base & 8) ? 1 : 0);
-
-	if (rex != 0x40)
-		emit_u8(s, rex);
-}
-
-/* ModRM for a register-direct operand. */
-static void emit_modrm_reg(struct jit_state *s, int reg, int rm)
-{
-	emit_u8(s, 0xc0 | (reg & 7) << 3 | (rm & 7));
-}
-
-/* ModRM (+SIB, +displacement) for [base + index + disp]. */
-static void emit_modrm_mem(struct jit_state *s, int reg, int base, int index,
-			   int32_t disp)
-{
-	int mod = disp == 0 && (base & 7) != 5 ? 0 : fits_s8(disp) ? 1 : 2;
-
-	if (index == NO_INDEX && (base & 7) != RSP) {
-		emit_u8(s, mod << 6 | (reg & 7) << 3 | (base & 7));
-	} else {
-		emit_u8(s, mod << 6 | (reg & 7) << 3 | 4);
-		emit_u8(s, ((index == NO_INDEX ? 4 : index) & 7) << 3 | (base & 7));
-	}
-	if (mod == 1)
-		emit_u8(s, (uint8_t)disp);
-	else if (mod == 2)
-		emit_u32(s, (uint32_t)disp);
-}
-
-/* op reg, rm: a one- or two-byte opcode between two registers. */
-static void emit_rr(struct jit_state *s, bool w, uint16_t op, int reg, int rm)
-{
-	emit_rex(s, w, reg, NO_INDEX, rm);
-	if (op > 0xff)
-		emit_u8(s, op >> 8);
-	emit_u8(s, op & 0xff);
-	emit_modrm_reg(s, reg, rm);
-}
-
-/* op reg, [base + index + disp]. */
-static void emit_rm(struct jit_state *s, bool w, uint16_t op, int reg,
-		    int base, int index, int32_t disp)
-{
-	emit_rex(s, w, reg, index, base);
-	if (op > 0xff)
-		emit_u8(s, op >> 8);
-	emit_u8(s, op & 0xff);
-	emit_modrm_mem(s, reg, base, index, disp);
-}
-
-/* 32-bit ALU with an immediate: digit is the /n of opcode 81 (or 83). */
-enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6,
-       ALU_CMP = 7 };
-
-static void emit_alu_imm(struct jit_state *s, int digit, int reg, uint32_t imm)
-{
-	emit_rex(s, false, 0, NO_INDEX, reg);
-	if (fits_s8((int32_t)imm)) {
-		emit_u8(s, 0x83);
-		emit_modrm_reg(s, digit, reg);
-		emit_u8(s, (uint8_t)imm);
-	} else {
-		emit_u8(s, 0x81);
-		emit_modrm_reg(s, digit, reg);
-		emit_u32(s, imm);
-	}
-}
-
-static void emit_mov_imm(struct jit_state *s, int reg, uint32_t imm)
-{
-	if (imm == 0) {
-		emit_rr(s, false, 0x31, reg, reg);	/* xor reg, reg */
-		return;
-	}
-	emit_rex(s, false, 0, NO_INDEX, reg);
-	emit_u8(s, 0xb8 | (reg & 7));
-	emit_u32(s, imm);
-}
-
-/* mov dst, src (32-bit: zero-extends). */
-static void emit_mov_reg(struct jit_state *s, int dst, int src)
-{
-	emit_rr(s, false, 0x89, src, dst);
-}
-
-/* shl/shr reg, imm: digit 4 or 5 of opcode C1. */
-static void emit_shift_imm(struct jit_state *s, int digit, int reg, uint8_t n)
-{
-	emit_rex(s, false, 0, NO_INDEX, reg);
-	emit_u8(s, 0xc1);
-	emit_modrm_reg(s, digit, reg);
-	emit_u8(s, n);
-}
-
-/* A jump to a code offset: short when the previous pass says it fits. */
-static void emit_jump_to(struct jit_state *s, int cc, uint32_t target,
-			 uint32_t prev_target)
-{
-	/* Jumps only go forward, so code shrinking never breaks a short one. */
-	int64_t guess = (int64_t)prev_target - (int64_t)(s->pos + 2);
-
-	if (!s->long_jumps && fits_s8(guess)) {
-		emit_u8(s, cc < 0 ? 0xeb : 0x70 | cc);
-		emit_u8(s, (uint8_t)(int8_t)((int64_t)target - (int64_t)(s->pos + 1)));
-		return;
-	}
-	if (cc < 0) {
-		emit_u8(s, 0xe9);
-	} else {
-		emit_u8(s, 0x0f);
-		emit_u8(s, 0x80 | cc);
-	}
-	emit_u32(s, (uint32_t)((int64_t)target - (int64_t)(s->pos + 4)));
-}
-
-static void emit_jump_insn(struct jit_state *s, int cc, u_int insn)
-{
-	emit_jump_to(s, cc, s->insn_off[insn], s->prev_off[insn]);
-}
-
-static void emit_jump_ret0(struct jit_state *s, int cc)
-{
-	emit_jump_to(s, cc, s->ret0_off, s->prev_ret0);
-}
-
-/* The constant part of a packet address: disp32 when it fits, else r11. */
-static void emit_load_abs(struct jit_state *s, uint16_t op, int reg, uint32_t k)
-{
-	if (k <= INT32_MAX) {
-		emit_rm(s, false, op, reg, RDI, NO_INDEX, (int32_t)k);
-		return;
-	}
-	emit_mov_imm(s, R11, k);
-	emit_rm(s, false, op, reg, RDI, R11, 0);
-}
-
-/* A = the big-endian value of size bytes at [rdi + base (+ index)]. */
-static void emit_swap(struct jit_state *s, int size)
-{
-	if (size == 4) {
-		emit_u8(s, 0x0f);		/* bswap eax */
-		emit_u8(s, 0xc8 | REG_A);
-	} else if (size == 2) {
-		emit_u8(s, 0x66);		/* ror ax, 8 */
-		emit_shift_imm(s, 1, REG_A, 8);
-	}
-}
-
-static uint16_t load_opcode(int size)
-{
-	return size == 4 ? 0x8b : size == 2 ? 0x0fb7 : 0x0fb6;
-}
-
-static int load_size(uint16_t code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_W: return 4;
-	case BPF_H: return 2;
-	default:    return 1;
-	}
-}
-
-static bool is_aux_offset(uint32_t k)
-{
-	return k == BPF_AUX_VLAN_TAG || k == BPF_AUX_VLAN_TAG_PRESENT;
-}
 
 /* ld [k], already bounds-checked by its block (see block_need). */
 static void emit_ld_abs(struct jit_state *s, uint16_t code, uint32_t k)
@@ -248,7 +40,7 @@ static void emit_ld_abs(struct jit_state *s, uint16_t code, uint32_t k)
 		return;
 	}
 	emit_load_abs(s, load_opcode(size), REG_A, k);
-	emit_swap(s, size);
+	emit_swap(s, REG_A, size);
 }
 
 /* ld [x + k]: r11 = X + k in 64 bits, so the sum cannot wrap. */
@@ -264,7 +56,7 @@ static void emit_ld_ind(struct jit_state *s, uint16_t code, uint32_t k)
 		emit_jump_ret0(s, CC_A);
 		emit_rm(s, false, load_opcode(size), REG_A, RDI, REG_X,
 			(int32_t)k);
-		emit_swap(s, size);
+		emit_swap(s, REG_A, size);
 		return;
 	}
 	emit_mov_reg(s, R11, REG_X);
@@ -281,7 +73,7 @@ static void emit_ld_ind(struct jit_state *s, uint16_t code, uint32_t k)
 		emit_jump_ret0(s, CC_A);
 	}
 	emit_rm(s, false, load_opcode(size), REG_A, RDI, R11, 0);
-	emit_swap(s, size);
+	emit_swap(s, REG_A, size);
 }
 
 /* ldx 4*([k]&0xf), already bounds-checked by its block. */
@@ -357,15 +149,138 @@ static void emit_alu(struct jit_state *s, uint16_t code, uint32_t k)
 	}
 }
 
+static const int8_t cc_of[16] = {
+	[BPF_JEQ >> 4] = CC_E, [BPF_JGT >> 4] = CC_A,
+	[BPF_JGE >> 4] = CC_AE, [BPF_JSET >> 4] = CC_NE,
+};
+
+/* Flags from A against the jump's operand. */
+static void emit_compare(struct jit_state *s, const struct bpf_insn *p)
+{
+	if (BPF_SRC(p->code) == BPF_X)
+		emit_rr(s, false, BPF_OP(p->code) == BPF_JSET ? 0x85 : 0x39,
+			REG_X, REG_A);
+	else if (BPF_OP(p->code) == BPF_JSET) {
+		emit_u8(s, 0xa9);				/* test eax, imm */
+		emit_u32(s, p->k);
+	} else
+		emit_alu_imm(s, ALU_CMP, REG_A, p->k);
+}
+
+/* Go to jt if cc holds, else to jf; a fall-through costs nothing. */
+static void emit_branch(struct jit_state *s, int cc, u_int jt, u_int jf,
+			u_int next)
+{
+	if (jf == next) {
+		emit_jump_insn(s, cc, jt);
+	} else if (jt == next) {
+		emit_jump_insn(s, cc ^ 1, jf);		/* the negated condition */
+	} else {
+		emit_jump_insn(s, cc, jt);
+		emit_jump_insn(s, -1, jf);
+	}
+}
+
+static bool is_ret_k(const struct bpf_insn *p)
+{
+	return p->code == (BPF_RET | BPF_K);
+}
+
+/*
+ * Data-dependent branches are what a small filter spends its time on when
+ * packets vary, so three shapes the compiler makes often are branch-free
+ * or fused here (the later instructions keep their own code for any other
+ * way in):
+ *  - both targets return a constant: a conditional move, no branch;
+ *  - "A >= lo, then A > hi" (a range): one unsigned compare of A - lo;
+ *  - "A == k1 or A == k2 ..." to one target: the tests or'ed, one branch.
+ */
+static bool emit_ret_select(struct jit_state *s, const struct bpf_insn *p,
+			    int cc, const struct bpf_insn *t,
+			    const struct bpf_insn *f)
+{
+	if (!is_ret_k(t) || !is_ret_k(f))
+		return false;
+	emit_compare(s, p);
+	emit_mov_imm_keep_flags(s, RDX, t->k);
+	emit_mov_imm_keep_flags(s, REG_A, f->k);
+	emit_rr(s, false, 0x0f40 | cc, REG_A, RDX);	/* cmovcc eax, edx */
+	emit_u8(s, 0xc3);
+	return true;
+}
+
+static bool emit_range(struct jit_state *s, const struct bpf_insn *base,
+		       u_int i, u_int next)
+{
+	const struct bpf_insn *p = &base[i], *q;
+	u_int j = i + 1 + p->jt, out = i + 1 + p->jf;
+
+	if (p->code != (BPF_JMP | BPF_JGE | BPF_K) || j == out)
+		return false;
+	q = &base[j];
+	if (q->code != (BPF_JMP | BPF_JGT | BPF_K) || j + 1 + q->jt != out ||
+	    q->k < p->k)
+		return false;
+	/* lo <= A <= hi  <=>  (unsigned)(A - lo) <= hi - lo */
+	emit_rm(s, false, 0x8d, RDX, REG_A, NO_INDEX, (int32_t)(0u - p->k));
+	emit_alu_imm(s, ALU_CMP, RDX, q->k - p->k);
+	emit_branch(s, CC_BE, j + 1 + q->jf, out, next);
+	return true;
+}
+
+/* Length of the run of "jeq #k" at i whose true targets agree and whose
+ * false targets are the next test. */
+static u_int eq_chain(const struct bpf_insn *base, u_int i)
+{
+	const u_int target = i + 1 + base[i].jt;
+	u_int n = 1;
+
+	if (base[i].code != (BPF_JMP | BPF_JEQ | BPF_K))
+		return 1;
+	while (n < 8 && base[i + n - 1].jf == 0 &&
+	       base[i + n].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+	       i + n + 1 + base[i + n].jt == target && target > i + n)
+		n++;
+	return n;
+}
+
+static bool emit_eq_chain(struct jit_state *s, const struct bpf_insn *base,
+			  u_int i, u_int next)
+{
+	const u_int n = eq_chain(base, i);
+	const struct bpf_insn *last = &base[i + n - 1];
+
+	if (n < 2)
+		return false;
+	/* setcc writes a byte: whole registers zeroed first, so it does not
+	 * wait for whatever they held (the previous packet, say). */
+	emit_mov_imm(s, RDX, 0);
+	emit_mov_imm(s, R11, 0);
+	for (u_int j = 0; j < n; j++) {
+		emit_alu_imm(s, ALU_CMP, REG_A, base[i + j].k);
+		/* sete dl, then or'ed in through r11b */
+		emit_rex(s, false, 0, NO_INDEX, j == 0 ? RDX : R11);
+		emit_u8(s, 0x0f);
+		emit_u8(s, 0x94);
+		emit_modrm_reg(s, 0, j == 0 ? RDX : R11);
+		if (j > 0) {
+			emit_u8(s, 0x44);			/* or dl, r11b */
+			emit_u8(s, 0x08);
+			emit_modrm_reg(s, R11, RDX);
+		}
+	}
+	emit_u8(s, 0x84);					/* test dl, dl */
+	emit_modrm_reg(s, RDX, RDX);
+	emit_branch(s, CC_NE, i + 1 + base[i].jt, i + n + last->jf, next);
+	return true;
+}
+
 /* A conditional jump: compare, then one or two jumps. */
-static void emit_cond_jump(struct jit_state *s, const struct bpf_insn *p,
+static void emit_cond_jump(struct jit_state *s, const struct bpf_insn *base,
 			   u_int i)
 {
-	static const int8_t cc_of[16] = {
-		[BPF_JEQ >> 4] = CC_E, [BPF_JGT >> 4] = CC_A,
-		[BPF_JGE >> 4] = CC_AE, [BPF_JSET >> 4] = CC_NE,
-	};
-	const int op = BPF_OP(p->code), cc = cc_of[op >> 4];
+	const struct bpf_insn *p = &base[i];
+	const int cc = cc_of[BPF_OP(p->code) >> 4];
 	const u_int jt = i + 1 + p->jt, jf = i + 1 + p->jf;
 
 	if (jt == jf) {
@@ -373,22 +288,11 @@ static void emit_cond_jump(struct jit_state *s, const struct bpf_insn *p,
 			emit_jump_insn(s, -1, jt);
 		return;
 	}
-	if (BPF_SRC(p->code) == BPF_X) {
-		emit_rr(s, false, op == BPF_JSET ? 0x85 : 0x39, REG_X, REG_A);
-	} else if (op == BPF_JSET) {
-		emit_u8(s, 0xa9);				/* test eax, imm */
-		emit_u32(s, p->k);
-	} else {
-		emit_alu_imm(s, ALU_CMP, REG_A, p->k);
-	}
-	if (jf == i + 1) {
-		emit_jump_insn(s, cc, jt);
-	} else if (jt == i + 1) {
-		emit_jump_insn(s, cc ^ 1, jf);		/* the negated condition */
-	} else {
-		emit_jump_insn(s, cc, jt);
-		emit_jump_insn(s, -1, jf);
-	}
+	if (emit_ret_select(s, p, cc, &base[jt], &base[jf]) ||
+	    emit_range(s, base, i, i + 1) || emit_eq_chain(s, base, i, i + 1))
+		return;
+	emit_compare(s, p);
+	emit_branch(s, cc, jt, jf, i + 1);
 }
 
 /* One instruction.  Codes bpf_interp does not execute reject the packet. */
@@ -453,7 +357,7 @@ static void emit_insn(struct jit_state *s, const struct bpf_insn *p, u_int i)
 	case BPF_JMP | BPF_JEQ | BPF_K: case BPF_JMP | BPF_JSET | BPF_K:
 	case BPF_JMP | BPF_JGT | BPF_X: case BPF_JMP | BPF_JGE | BPF_X:
 	case BPF_JMP | BPF_JEQ | BPF_X: case BPF_JMP | BPF_JSET | BPF_X:
-		emit_cond_jump(s, p, i);
+		emit_cond_jump(s, p - i, i);
 		return;
 	case BPF_ALU | BPF_ADD | BPF_K: case BPF_ALU | BPF_ADD | BPF_X:
 	case BPF_ALU | BPF_SUB | BPF_K: case BPF_ALU | BPF_SUB | BPF_X:
@@ -600,27 +504,34 @@ static bool uses_memory_loads(const struct bpf_insn *insns, u_int len)
 	return false;
 }
 
+/* What the layout passes write: the program and its plans. */
+struct program {
+	const struct bpf_insn *insns;
+	u_int len;
+	const uint64_t *need;			/* plan_bounds */
+	bool zero_memory;			/* M[] is read */
+};
+
 /* One pass over the program; offsets land in s->insn_off. */
-static void emit_program(struct jit_state *s, const struct bpf_insn *insns,
-			 u_int len, const uint64_t *need, bool zero_memory)
+static void emit_program(struct jit_state *s, const struct program *prog)
 {
 	s->pos = 0;
 	emit_rr(s, true, 0x89, RCX, R10);		/* mov r10, rcx */
 	emit_mov_reg(s, R8, RDX);			/* mov r8d, edx */
 	emit_mov_imm(s, REG_A, 0);
 	emit_mov_imm(s, REG_X, 0);
-	if (zero_memory)		/* M[] reads as 0 before any store */
+	if (prog->zero_memory)		/* M[] reads as 0 before any store */
 		for (int j = 0; j < BPF_MEMWORDS * 4; j += 8) {
 			emit_rm(s, true, 0xc7, 0, RSP, NO_INDEX, MEM_BASE + j);
 			emit_u32(s, 0);
 		}
-	for (u_int i = 0; i < len; i++) {
+	for (u_int i = 0; i < prog->len; i++) {
 		s->insn_off[i] = (uint32_t)s->pos;
-		if (need[i] != 0)
-			emit_bounds_check(s, need[i]);
-		emit_insn(s, &insns[i], i);
+		if (prog->need[i] != 0)
+			emit_bounds_check(s, prog->need[i]);
+		emit_insn(s, &prog->insns[i], i);
 	}
-	s->insn_off[len] = (uint32_t)s->pos;
+	s->insn_off[prog->len] = (uint32_t)s->pos;
 	s->ret0_off = (uint32_t)s->pos;
 	emit_mov_imm(s, REG_A, 0);
 	emit_u8(s, 0xc3);
@@ -646,31 +557,38 @@ static bool jumps_forward(const struct bpf_insn *insns, u_int len)
 	return true;
 }
 
-/* Lay out until no jump changes size; then write and seal the code. */
-static bpf_jit_fn assemble(struct jit_state *s, const struct bpf_insn *insns,
-			   u_int len, const uint64_t *need, size_t *size)
+/* The offsets of this pass become the next pass's guesses; true when
+ * they did not move. */
+static bool settled(struct jit_state *s, u_int len)
 {
-	const bool zero = uses_memory_loads(insns, len);
+	bool same = memcmp(s->prev_off, s->insn_off,
+			   sizeof *s->prev_off * (len + 1)) == 0 &&
+		    s->prev_ret0 == s->ret0_off;
+
+	memcpy(s->prev_off, s->insn_off, sizeof *s->prev_off * (len + 1));
+	s->prev_ret0 = s->ret0_off;
+	return same;
+}
+
+/* Lay out until no jump changes size; then write and seal the code. */
+static bpf_jit_fn assemble(struct jit_state *s, const struct program *prog,
+			   size_t *size)
+{
 	size_t bytes;
 	void *mem;
 
 	s->long_jumps = true;
-	emit_program(s, insns, len, need, zero);
+	emit_program(s, prog);
+	settled(s, prog->len);
 	s->long_jumps = false;
 	for (int pass = 0;; pass++) {
-		memcpy(s->prev_off, s->insn_off, sizeof *s->prev_off * (len + 1));
-		s->prev_ret0 = s->ret0_off;
-		emit_program(s, insns, len, need, zero);
-		if (memcmp(s->prev_off, s->insn_off,
-			   sizeof *s->prev_off * (len + 1)) == 0 &&
-		    s->prev_ret0 == s->ret0_off)
+		emit_program(s, prog);
+		if (settled(s, prog->len))
 			break;
 		if (pass == 32) {	/* not settling: every jump long */
 			s->long_jumps = true;
-			emit_program(s, insns, len, need, zero);
-			memcpy(s->prev_off, s->insn_off,
-			       sizeof *s->prev_off * (len + 1));
-			s->prev_ret0 = s->ret0_off;
+			emit_program(s, prog);
+			settled(s, prog->len);
 			break;
 		}
 	}
@@ -680,7 +598,7 @@ static bpf_jit_fn assemble(struct jit_state *s, const struct bpf_insn *insns,
 	if (mem == MAP_FAILED)
 		return NULL;
 	s->buf = mem;
-	emit_program(s, insns, len, need, zero);
+	emit_program(s, prog);
 	if (s->pos != bytes || mprotect(mem, bytes, PROT_READ | PROT_EXEC) != 0) {
 		munmap(mem, bytes);
 		errno = s->pos != bytes ? EINVAL : errno;
@@ -694,6 +612,7 @@ bpf_jit_fn bpf_jit_compile(const struct bpf_insn *insns, u_int len,
 			   size_t *size)
 {
 	struct jit_state s = { 0 };
+	struct program prog = { .insns = insns, .len = len };
 	uint64_t *need;
 	bpf_jit_fn fn = NULL;
 
@@ -706,10 +625,13 @@ bpf_jit_fn bpf_jit_compile(const struct bpf_insn *insns, u_int len,
 	s.insn_off = calloc(len + 1, sizeof *s.insn_off);
 	s.prev_off = calloc(len + 1, sizeof *s.prev_off);
 	if (need != NULL && s.insn_off != NULL && s.prev_off != NULL &&
-	    plan_bounds(insns, len, need) == 0)
-		fn = assemble(&s, insns, len, need, size);
-	else
+	    plan_bounds(insns, len, need) == 0) {
+		prog.need = need;
+		prog.zero_memory = uses_memory_loads(insns, len);
+		fn = assemble(&s, &prog, size);
+	} else {
 		errno = ENOMEM;
+	}
 	free(need);
 	free(s.insn_off);
 	free(s.prev_off);
