@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/filter.sh [BUILD_DIR] [PACKETS]: filter speed.  bench/filter times
-# seven typical filters over one generated mixed capture in memory (system
-# libpcap, our interpreter, our JIT); then the same capture as a savefile
+# seven typical filters over one generated mixed capture (system libpcap,
+# our interpreter, our JIT; see bench/filter.c); then the same capture as a savefile
 # through the whole process,
 #   tcpdump -r big.pcap -w /dev/null '<100-host OR list>'
 # stock vs ours (median of 5 alternating runs, and ACCEL_JIT=0 for ours).
