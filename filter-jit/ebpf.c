@@ -50,6 +50,7 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define MAX_PKT_OFF 0xffffu	/* the verifier's MAX_PACKET_OFF */
 #define SCRATCH_OFF (-4 * BPF_MEMWORDS)
 #define TARGET_REJECT ((u_int)-1)
+#define TARGET_ACCEPT ((u_int)-2)
 /* Past this, 16-bit eBPF jump offsets could not span the program anyway. */
 #define EBPF_MAX_CBPF 65536u
 
@@ -79,11 +80,12 @@ static const struct ctx_def ctx_defs[] = {
 
 struct fixup {
 	u_int at;	/* the jump instruction */
-	u_int target;	/* classic index, or TARGET_REJECT */
+	u_int target;	/* classic index, TARGET_REJECT or TARGET_ACCEPT */
 };
 
 struct tx {
 	const struct ctx_def *cd;
+	const struct ebpf_wrap *wrap;	/* NULL: verdicts returned */
 	int rx;		/* X's register */
 	struct ebpf_insn *buf;
 	u_int n, cap;
@@ -157,6 +159,11 @@ static void ldx(struct tx *t, int size, int dst, int src, int16_t off)
 
 static void ret_const(struct tx *t, bool accept)
 {
+	if (t->wrap != NULL) {		/* the caller's code decides */
+		emit_jump(t, BPF_JMP | BPF_JA, 0, 0, 0,
+			  accept ? TARGET_ACCEPT : TARGET_REJECT);
+		return;
+	}
 	alu32_k(t, EB_MOV, R0, accept ? t->cd->accept : t->cd->reject);
 	emit(t, BPF_JMP | EB_EXIT, 0, 0, 0, 0);
 }
@@ -164,12 +171,15 @@ static void ret_const(struct tx *t, bool accept)
 /* RET K, RET A: the value itself, or the verdict it stands for. */
 static void emit_ret(struct tx *t, const struct bpf_insn *in)
 {
-	if (t->cd->raw_return) {
+	if (t->cd->raw_return && t->wrap == NULL) {
 		if (BPF_RVAL(in->code) == BPF_K)
 			alu32_k(t, EB_MOV, R0, in->k);
 		emit(t, BPF_JMP | EB_EXIT, 0, 0, 0, 0);
 	} else if (BPF_RVAL(in->code) == BPF_K) {
 		ret_const(t, in->k != 0);
+	} else if (t->wrap != NULL) {
+		emit_jump(t, EB_JMP32 | EB_JNE | BPF_K, RA, 0, 0, TARGET_ACCEPT);
+		ret_const(t, false);
 	} else {
 		emit(t, EB_JMP32 | EB_JNE | BPF_K, RA, 0, 2, 0);
 		ret_const(t, false);
@@ -532,12 +542,12 @@ static void emit_prologue(struct tx *t, bool uses_len, bool uses_mem)
 
 /* Pass two: every jump gets its offset from the classic-index map. */
 static int patch_jumps(struct tx *t, const u_int *start, u_int reject_at,
-		       char *errbuf)
+		       u_int accept_at, char *errbuf)
 {
 	for (u_int f = 0; f < t->nfix; f++) {
-		u_int to = t->fix[f].target == TARGET_REJECT
-				   ? reject_at
-				   : start[t->fix[f].target];
+		u_int to = t->fix[f].target == TARGET_REJECT ? reject_at
+			   : t->fix[f].target == TARGET_ACCEPT ? accept_at
+			   : start[t->fix[f].target];
 		long off = (long)to - (long)t->fix[f].at - 1;
 
 		if (off < INT16_MIN || off > INT16_MAX) {
@@ -551,12 +561,35 @@ static int patch_jumps(struct tx *t, const u_int *start, u_int reject_at,
 	return 0;
 }
 
+static bool jumps_to(const struct tx *t, u_int target)
+{
+	for (u_int f = 0; f < t->nfix; f++)
+		if (t->fix[f].target == target)
+			return true;
+	return false;
+}
+
+/* The caller's instructions, as they are (their jumps are their own). */
+static void append(struct tx *t, const struct ebpf_insn *insns, u_int n)
+{
+	for (u_int i = 0; i < n; i++)
+		emit(t, insns[i].code, insns[i].dst_reg, insns[i].src_reg,
+		     insns[i].off, insns[i].imm);
+}
+
 int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
 		 struct ebpf_prog *out, char *errbuf)
 {
-	struct tx t = { 0 };
+	return cbpf_to_ebpf_wrapped(prog, len, ctx, NULL, out, errbuf);
+}
+
+int cbpf_to_ebpf_wrapped(const struct bpf_insn *prog, u_int len,
+			 enum ebpf_ctx ctx, const struct ebpf_wrap *wrap,
+			 struct ebpf_prog *out, char *errbuf)
+{
+	struct tx t = { .wrap = wrap };
 	bool *reach = NULL, uses_len = false, uses_mem = false;
-	u_int *start = NULL, reject_at;
+	u_int *start = NULL, reject_at, accept_at = 0;
 	int rc = -1;
 
 	out->insns = NULL;
@@ -564,6 +597,12 @@ int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
 	if ((unsigned)ctx >= sizeof ctx_defs / sizeof ctx_defs[0]) {
 		snprintf(errbuf, EBPF_ERRBUF_SIZE, "unknown eBPF context %d",
 			 (int)ctx);
+		return -1;
+	}
+	if (wrap != NULL && ctx == EBPF_CTX_SOCKET) {
+		/* Its packet loads end the program themselves. */
+		snprintf(errbuf, EBPF_ERRBUF_SIZE,
+			 "socket filters cannot be wrapped");
 		return -1;
 	}
 	if (prog == NULL || len == 0 || len > EBPF_MAX_CBPF) {
@@ -579,6 +618,8 @@ int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
 	if (mark_reachable(prog, len, ctx, reach, &uses_len, &uses_mem,
 			   errbuf) != 0)
 		goto out;
+	if (wrap != NULL)
+		append(&t, wrap->prologue, wrap->prologue_len);
 	emit_prologue(&t, uses_len, uses_mem);
 	for (u_int i = 0; i < len; i++) {
 		start[i] = t.n;
@@ -586,14 +627,23 @@ int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
 			emit_insn(&t, &prog[i], i);
 	}
 	reject_at = t.n;
-	for (u_int f = 0; f < t.nfix; f++)
-		if (t.fix[f].target == TARGET_REJECT) {
-			ret_const(&t, false);
-			break;
-		}
+	if (wrap != NULL) {
+		/* Only what some jump reaches: the verifier refuses dead code. */
+		if (jumps_to(&t, TARGET_REJECT))
+			append(&t, wrap->reject, wrap->reject_len);
+		accept_at = t.n;
+		if (jumps_to(&t, TARGET_ACCEPT))
+			append(&t, wrap->accept, wrap->accept_len);
+	} else {
+		for (u_int f = 0; f < t.nfix; f++)
+			if (t.fix[f].target == TARGET_REJECT) {
+				ret_const(&t, false);
+				break;
+			}
+	}
 	if (t.oom)
 		goto oom;
-	if (patch_jumps(&t, start, reject_at, errbuf) != 0)
+	if (patch_jumps(&t, start, reject_at, accept_at, errbuf) != 0)
 		goto out;
 	out->insns = t.buf;
 	out->len = t.n;

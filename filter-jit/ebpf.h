@@ -60,6 +60,38 @@ int cbpf_to_ebpf(const struct bpf_insn *prog, u_int len, enum ebpf_ctx ctx,
 		 struct ebpf_prog *out, char *errbuf);
 void ebpf_prog_free(struct ebpf_prog *p);
 
+/*
+ * A capture program around the filter: PROLOGUE runs first (it must leave
+ * the context in r1); a packet the filter accepts continues at ACCEPT, one
+ * it rejects at REJECT, each with the context in r6, and each must end in
+ * exit.  Their jumps stay within themselves.  Stack below r10-64 is free
+ * (the filter's scratch memory is r10-64..r10-1).
+ */
+struct ebpf_wrap {
+	const struct ebpf_insn *prologue, *accept, *reject;
+	u_int prologue_len, accept_len, reject_len;
+};
+
+/* cbpf_to_ebpf, with WRAP's code deciding what a verdict does (XDP and
+ * TC contexts). */
+int cbpf_to_ebpf_wrapped(const struct bpf_insn *prog, u_int len,
+			 enum ebpf_ctx ctx, const struct ebpf_wrap *wrap,
+			 struct ebpf_prog *out, char *errbuf);
+
+/*
+ * The XDP program of an AF_XDP capture (ebpf-capture.c): FILTER decides;
+ * accepted packets are counted in COUNT_MAP_FD (a one-entry per-CPU array
+ * of u64) and redirected through XSK_MAP_FD (an XSKMAP indexed by receive
+ * queue); the rest continue to the stack.  Each packet first gets
+ * XSK_META_LEN bytes of metadata in front of it, where the driver allows:
+ * its arrival time (u64, CLOCK_MONOTONIC ns), then XSK_META_MAGIC (u64).
+ */
+#define XSK_META_LEN 16
+#define XSK_META_MAGIC 0x41435058	/* "XPCA" */
+int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
+		     int xsk_map_fd, int count_map_fd, struct ebpf_prog *out,
+		     char *errbuf);
+
 /* Whether RETVAL, returned by a program translated for CTX, accepts. */
 bool ebpf_accepts(enum ebpf_ctx ctx, uint32_t retval);
 
