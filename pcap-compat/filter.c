@@ -32,6 +32,8 @@ PCAP_EXPORT int pcap_compile(pcap_t *p, struct bpf_program *program,
 	if (filter_compile(&target, buf, optimize, mask, program,
 			   p->errbuf) != 0)
 		return PCAP_ERROR;
+	if (p->ops->prepare_filter != NULL)
+		p->ops->prepare_filter(p, program);
 	return 0;
 }
 

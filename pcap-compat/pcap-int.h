@@ -47,6 +47,13 @@ struct source_ops {
 	 * of 1, means "run it in user space": the common loop does.
 	 */
 	int (*set_filter)(pcap_t *, const struct bpf_program *);
+	/*
+	 * A program was just compiled on this handle: get it ready for
+	 * set_filter now.  Tools such as tcpdump compile, then drop their
+	 * privileges, then set the filter; loading a kernel program needs
+	 * them.  Failure is silent: set_filter then tries again.
+	 */
+	void (*prepare_filter)(pcap_t *, const struct bpf_program *);
 	int (*set_direction)(pcap_t *, pcap_direction_t);
 	int (*set_datalink)(pcap_t *, int dlt);
 	int (*get_nonblock)(pcap_t *);
