@@ -13,6 +13,9 @@
 /* live.c: device dev's keys into a tpacket handle not yet activated. */
 int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev);
 
+/* xdp.c: p (an accel handle) becomes an AF_XDP capture on device dev. */
+int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev);
+
 /* multi.c: p (an accel handle) becomes the merge of the name's devices. */
 int multi_activate(pcap_t *p, const struct accel_conf *conf);
 

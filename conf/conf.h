@@ -59,7 +59,8 @@ enum accel_key { ACCEL_KEYS(ACCEL_KEY_ENUM_) ACCEL_KEY_COUNT };
 	X(HOST_HIPREC, host_hiprec) X(ADAPTER, adapter)                       \
 	X(ADAPTER_UNSYNCED, adapter_unsynced)                                 \
 	X(HOST_HIPREC_UNSYNCED, host_hiprec_unsynced)
-#define ACCEL_XDP_MODES(X) X(AUTO, auto) X(NATIVE, native) X(GENERIC, generic)
+#define ACCEL_XDP_MODES(X)                                                    \
+	X(AUTO, auto) X(NATIVE, native) X(GENERIC, generic) X(SKB, skb)
 #define ACCEL_BPFRING_HOOKS(X) X(TC, tc) X(XDP, xdp)
 
 #define ACCEL_BACKEND_ENUM_(id, name) ACCEL_BACKEND_##id,

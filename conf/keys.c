@@ -70,9 +70,11 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 		.type = ACCEL_TYPE_ENUM, .flags = ACCEL_KEY_PER_DEVICE,
 		.values = backends, .def = "auto",
 		.help = "capture source: tpacket (AF_PACKET TPACKET_V3 ring), "
-			"xdp (AF_XDP socket), bpfring (TC or XDP program into "
-			"a BPF ring buffer), auto (the best the device "
-			"supports; tpacket for now)",
+			"xdp (AF_XDP sockets on the receive queues, the filter "
+			"in the XDP program; matching packets are taken from "
+			"the host's stack: for mirror ports), bpfring (TC or "
+			"XDP program into a BPF ring buffer; not built yet), "
+			"auto (the best the device supports; tpacket for now)",
 	},
 	[ACCEL_KEY_GROUP] = {
 		.type = ACCEL_TYPE_INT,
@@ -164,29 +166,28 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 	},
 	[ACCEL_KEY_XDP_MODE] = {
 		.type = ACCEL_TYPE_ENUM,
-		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_RESERVED,
+		.flags = ACCEL_KEY_PER_DEVICE,
 		.values = xdp_modes, .def = "auto",
 		.help = "how the XDP program is attached: native (in the "
-			"driver), generic (after the stack's skb), auto (native "
-			"if the driver can)",
+			"driver), generic or skb (after the stack's skb), auto "
+			"(native if the driver can)",
 	},
 	[ACCEL_KEY_XDP_ZERO_COPY] = {
 		.type = ACCEL_TYPE_TRISTATE,
-		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_RESERVED,
+		.flags = ACCEL_KEY_PER_DEVICE,
 		.def = "auto",
 		.help = "AF_XDP zero-copy: yes (fail without it), no (copy "
 			"mode), auto (zero-copy if the driver can)",
 	},
 	[ACCEL_KEY_XDP_QUEUES] = {
 		.type = ACCEL_TYPE_LIST,
-		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_RESERVED,
+		.flags = ACCEL_KEY_PER_DEVICE,
 		.min = 0, .max = 4095, .def = "all",
 		.help = "receive queues to bind AF_XDP sockets to",
 	},
 	[ACCEL_KEY_XDP_FRAME_SIZE] = {
 		.type = ACCEL_TYPE_SIZE,
-		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_POW2 |
-			 ACCEL_KEY_RESERVED,
+		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_POW2,
 		.min = 2 * KIB, .max = 4 * KIB, .def = "2K",
 		.help = "bytes per AF_XDP frame (UMEM chunk); 4K for jumbo "
 			"frames",

@@ -794,7 +794,7 @@ static void type_enum(void)
 	/* Not optional: none is not a value. */
 	CHECK_STR(file_value(ACCEL_KEY_XDP_MODE, "none"),
 		  "error: v.conf:1: xdp_mode: 'none' is not one of auto, "
-		  "native, generic");
+		  "native, generic, skb");
 }
 
 static void type_string(void)
