@@ -20,11 +20,15 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
 #include "accel/tpacket.h"
 #include "accel/xsk.h"
+
+/* A batch this big is read at once, without waiting for more. */
+#define COALESCE_PACKETS 256
 
 struct xdp_source {
 	struct xsk_set *set;
@@ -34,6 +38,10 @@ struct xdp_source {
 	struct pollfd *pfds;	/* the sockets, then wake_fd */
 	size_t npfds;
 	bool nonblock;
+	/* After a wakeup, let up to this much time pass before reading a
+	 * short batch (TPACKET_V3's block timeout, as accel: devices have
+	 * it); 0 in immediate mode. */
+	struct timespec coalesce;
 	/* Packets already queued when the filter changed: they passed the
 	 * old one, the new one runs on them here. */
 	uint64_t refilter;
@@ -98,6 +106,11 @@ static int xdp_read(pcap_t *p, int max, pcap_handler cb, u_char *user)
 		}
 		if (n == 0 && !xsk_set_ready(x->set))
 			return 0;	/* the timeout, as libpcap */
+		/* Woken for a few packets: more are likely on their way, and
+		 * a wakeup costs more than the packets it brings. */
+		if (n > 0 && x->coalesce.tv_nsec > 0 &&
+		    xsk_set_queued(x->set) < COALESCE_PACKETS)
+			nanosleep(&x->coalesce, NULL);
 	}
 }
 
@@ -381,6 +394,14 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 	p->tstamp_type_count = 0;
 	p->fd = p->selectable_fd = x->epoll_fd;
 	x->nonblock = p->opt.nonblock != 0;
+	if (!p->opt.immediate) {
+		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
+
+		x->coalesce.tv_sec = (time_t)(ms / 1000);
+		x->coalesce.tv_nsec = (long)(ms % 1000) * 1000000;
+		if (x->coalesce.tv_sec > 0)	/* a second at most */
+			x->coalesce = (struct timespec){ 0, 999999999 };
+	}
 	/* The accel handle's tpacket state is not used from here on. */
 	if (((struct tpacket *)p->priv)->wake_fd >= 0)
 		close(((struct tpacket *)p->priv)->wake_fd);

@@ -17,6 +17,10 @@
 #   small-buffer  tcpdump -i IF -B 128 -w /dev/null      (drops: a stress test)
 #   accel         ours: tcpdump -i accel:IF -w /dev/null (accel's defaults:
 #                 64 MiB ring, 1 ms blocks); stock: tcpdump -i IF
+#   xdp           ours: ACCEL_BACKEND=xdp tcpdump -i accel:IF -w /dev/null
+#                 (AF_XDP, the XDP program native on the veth); stock:
+#                 tcpdump -i IF.  Run with "accel" for our tpacket figure
+#                 in the same run.
 # BENCH_SIZE=1514 is the other stress test: at ~1 Mpps of full frames
 # tcpdump itself is the bottleneck and drops 20-40%.
 # Environment: BENCH_SIZE (frame bytes, 64), BENCH_METHOD (live-gen -m:
@@ -62,9 +66,11 @@ pin=${BENCH_PIN:-"0 1"}
 gen=$build/bench/live-gen
 
 # Configurations: tcpdump's options, and its filter expression.
-declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="")
-# Ours opens accel:IF in these (stock, which has no such thing, plain IF).
-declare -A config_accel=([accel]=1)
+declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="" [xdp]="")
+# Ours opens accel:IF in these (stock, which has no such thing, plain IF),
+# with these variables.
+declare -A config_accel=([accel]=1 [xdp]=1)
+declare -A config_env=([xdp]="ACCEL_BACKEND=xdp")
 declare -A config_filter=([udp]="udp")
 
 die() {
@@ -200,8 +206,11 @@ run_one() {
 	mapfile -t rx0 < <(counters "$ns_rx" "$if_rx" rx_packets rx_dropped)
 	# ip netns exec, taskset and env all exec: $! is tcpdump.
 	local dev=$if_rx
-	[ "$lib" = ours ] && [ "$self" = 0 ] && [ -n "${config_accel[$cfg]:-}" ] &&
+	if [ "$lib" = ours ] && [ "$self" = 0 ] && [ -n "${config_accel[$cfg]:-}" ]; then
 		dev=accel:$if_rx
+		# shellcheck disable=SC2206 # NAME=VALUE words
+		[ -n "${config_env[$cfg]:-}" ] && envs+=(${config_env[$cfg]})
+	fi
 	ip netns exec "$ns_rx" "${pin_cap[@]}" env "${envs[@]}" \
 		tcpdump -i "$dev" "${opts[@]}" -w /dev/null "${filter[@]}" 2>"$err" &
 	cap_pid=$!
