@@ -117,6 +117,22 @@ static void print_kernel(const char *dev)
 	print_timestamping(&k);
 }
 
+/* What the backend means for the host, said once per device. */
+static const char *backend_note(int64_t backend)
+{
+	switch (backend) {
+	case ACCEL_BACKEND_XDP:
+		return "AF_XDP: packets the filter accepts are taken away from "
+		       "the host's stack (right for a SPAN or mirror port; use "
+		       "tpacket otherwise); received packets only";
+	case ACCEL_BACKEND_BPFRING:
+		return "bpfring: not built yet (activation fails)";
+	default:
+		return "AF_PACKET: a copy of each packet, both directions; the "
+		       "host's stack is untouched";
+	}
+}
+
 static void print_device(const struct accel_conf *conf, size_t d)
 {
 	printf("\n%s:\n", accel_conf_device(conf, d));
@@ -127,6 +143,8 @@ static void print_device(const struct accel_conf *conf, size_t d)
 		printf("  %-18s %-18s %s\n", accel_key_name(key), value,
 		       accel_conf_origin(conf, d, key));
 	}
+	printf("  %-18s %s\n", "capture",
+	       backend_note(accel_conf_int(conf, d, ACCEL_KEY_BACKEND)));
 }
 
 static int show(const char *name, bool with_kernel)

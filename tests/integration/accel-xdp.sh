@@ -20,6 +20,7 @@
 #    device, and a new capture there works.
 #  - busy: a second xdp capture on the same device fails, saying why.
 #  - inject: pcap_inject on an xdp handle sends the frames out.
+#  - accel-info says the packets are taken from the host's stack.
 #  - errors: no such device, device down.
 # Plain tcpdump on the system libpcap proves the harness (-S: that only;
 # the accel checks print SKIP).
@@ -259,6 +260,14 @@ if why=$(frames_equal sys injected "$tmp/inject.sent"); then
 	pass accel-xdp-inject
 else
 	fail accel-xdp-inject "$why ($(head -c 200 "$tmp/inject.out"))"
+fi
+
+# ---- accel-info says what the backend does to the host --------------------
+if ACCEL_BACKEND=xdp "$build/accel-info" -c "accel:$if_b" |
+	grep -q 'taken away from the host'; then
+	pass accel-xdp-info
+else
+	fail accel-xdp-info "accel-info does not say that AF_XDP takes the packets"
 fi
 
 # ---- errors ---------------------------------------------------------------------
