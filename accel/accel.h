@@ -16,6 +16,9 @@ int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev);
 /* xdp.c: p (an accel handle) becomes an AF_XDP capture on device dev. */
 int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev);
 
+/* bpfring.c: p becomes a BPF-ring capture (TC programs) on device dev. */
+int bpfring_activate(pcap_t *p, const struct accel_conf *conf, size_t dev);
+
 /* multi.c: p (an accel handle) becomes the merge of the name's devices. */
 int multi_activate(pcap_t *p, const struct accel_conf *conf);
 

@@ -92,11 +92,9 @@ int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev)
 
 		accel_conf_format(conf, dev, ACCEL_KEY_BACKEND, value,
 				  sizeof value);
-		pcap_errf(p->errbuf, "%s: backend: %s is not supported %s",
-			  accel_conf_origin(conf, dev, ACCEL_KEY_BACKEND), value,
-			  backend == ACCEL_BACKEND_XDP
-				  ? "with several devices yet (one device is)"
-				  : "by this build yet (tpacket and xdp are)");
+		pcap_errf(p->errbuf, "%s: backend: %s is not supported with "
+			  "several devices yet (one device is)",
+			  accel_conf_origin(conf, dev, ACCEL_KEY_BACKEND), value);
 		return PCAP_ERROR;
 	}
 	if (accel_conf_is_set(conf, dev, ACCEL_KEY_GROUP)) {
@@ -140,14 +138,19 @@ static int activate_single(pcap_t *p, const struct accel_conf *conf)
 	}
 	free(p->opt.device);
 	p->opt.device = device;
-	if (accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) == ACCEL_BACKEND_XDP) {
+	switch (accel_conf_int(conf, 0, ACCEL_KEY_BACKEND)) {
+	case ACCEL_BACKEND_XDP:
+	case ACCEL_BACKEND_BPFRING:
 		if (accel_conf_is_set(conf, 0, ACCEL_KEY_GROUP)) {
 			pcap_errf(p->errbuf, "%s: group: groups are not "
-				  "supported by the xdp backend yet",
+				  "supported by this backend yet",
 				  accel_conf_origin(conf, 0, ACCEL_KEY_GROUP));
 			return PCAP_ERROR;
 		}
-		return xdp_activate(p, conf, 0);
+		return accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) ==
+			       ACCEL_BACKEND_XDP
+			       ? xdp_activate(p, conf, 0)
+			       : bpfring_activate(p, conf, 0);
 	}
 	p->ops = &tpacket_ops;
 	if (accel_apply_device(p, conf, 0) < 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "accel/accel.h"
+#include "accel/netdev.h"
 #include "accel/tpacket.h"
 
 struct multi {
@@ -445,12 +446,7 @@ int multi_activate(pcap_t *p, const struct accel_conf *conf)
 	p->dlt_list = NULL;
 	p->dlt_count = 0;
 	p->fd = p->selectable_fd = m->epoll_fd;
-	/* The accel handle's own tpacket state is unused from here on. */
-	if (((struct tpacket *)p->priv)->wake_fd >= 0)
-		close(((struct tpacket *)p->priv)->wake_fd);
-	free(p->priv);
-	p->priv = m;
-	p->ops = &multi_ops;
+	netdev_take_over(p, m, &multi_ops);
 	return 0;
 fail:
 	release(m);

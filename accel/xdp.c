@@ -10,20 +10,17 @@
 #include "config.h"
 
 #include <errno.h>
-#include <net/if.h>		/* before any linux/ header that has if.h */
-#include <net/if_arp.h>
-#include <linux/if_packet.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
+#include "accel/netdev.h"
 #include "accel/tpacket.h"
 #include "accel/xsk.h"
 
@@ -253,55 +250,6 @@ static const struct source_ops xdp_ops = {
 /* ------------------------------------------------------------------ */
 /* Activation.                                                          */
 
-/* The device must exist, be up and carry Ethernet frames (as libpcap
- * reports those). */
-static int check_device(pcap_t *p, const char *dev)
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), status = 0;
-
-	if (fd < 0) {
-		pcap_errnof(p->errbuf, errno, "socket");
-		return PCAP_ERROR;
-	}
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-		status = errno == ENODEV || errno == ENXIO
-			 ? PCAP_ERROR_NO_SUCH_DEVICE : PCAP_ERROR;
-		pcap_errnof(p->errbuf, errno, "%s", dev);
-	} else if (!(ifr.ifr_flags & IFF_UP)) {
-		status = PCAP_ERROR_IFACE_NOT_UP;
-		pcap_errf(p->errbuf, "%s: That device is not up", dev);
-	} else if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-		pcap_errnof(p->errbuf, errno, "SIOCGIFHWADDR");
-		status = PCAP_ERROR;
-	} else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER &&
-		   ifr.ifr_hwaddr.sa_family != ARPHRD_LOOPBACK) {
-		pcap_errf(p->errbuf, "%s: the xdp backend needs an Ethernet "
-			  "device (ARPHRD %d)", dev, ifr.ifr_hwaddr.sa_family);
-		status = PCAP_ERROR;
-	}
-	close(fd);
-	return status;
-}
-
-/* Promiscuous mode the way libpcap sets it: a membership that ends with
- * the socket (so with the process, however it ends). */
-static int hold_promisc(pcap_t *p, struct xdp_source *x, const char *dev)
-{
-	struct packet_mreq mr = { .mr_ifindex = (int)if_nametoindex(dev),
-				  .mr_type = PACKET_MR_PROMISC };
-
-	x->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (x->promisc_fd < 0 ||
-	    setsockopt(x->promisc_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-		       sizeof mr) != 0) {
-		pcap_errnof(p->errbuf, errno, "%s: promiscuous mode", dev);
-		return errno == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
-	}
-	return 0;
-}
-
 static int poll_fds(pcap_t *p, struct xdp_source *x)
 {
 	const int *fds;
@@ -364,9 +312,9 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 	}
 	x->wake_fd = x->epoll_fd = x->promisc_fd = -1;
 	read_params(conf, dev, &xp);
-	status = check_device(p, name);
+	status = netdev_check_ethernet(p, name, "xdp");
 	if (status == 0 && p->opt.promisc)
-		status = hold_promisc(p, x, name);
+		status = netdev_hold_promisc(p, name, &x->promisc_fd);
 	if (status == 0 && xsk_set_open(&xp, &x->set, err) != 0) {
 		pcap_errf(p->errbuf, "%s", err);
 		status = errno == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
@@ -392,7 +340,6 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 	free(p->tstamp_type_list);
 	p->tstamp_type_list = NULL;	/* host time only */
 	p->tstamp_type_count = 0;
-	p->fd = p->selectable_fd = x->epoll_fd;
 	x->nonblock = p->opt.nonblock != 0;
 	if (!p->opt.immediate) {
 		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
@@ -402,11 +349,7 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		if (x->coalesce.tv_sec > 0)	/* a second at most */
 			x->coalesce = (struct timespec){ 0, 999999999 };
 	}
-	/* The accel handle's tpacket state is not used from here on. */
-	if (((struct tpacket *)p->priv)->wake_fd >= 0)
-		close(((struct tpacket *)p->priv)->wake_fd);
-	free(p->priv);
-	p->priv = x;
-	p->ops = &xdp_ops;
+	netdev_take_over(p, x, &xdp_ops);
+	p->fd = p->selectable_fd = x->epoll_fd;
 	return 0;
 }

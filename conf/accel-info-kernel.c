@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <linux/bpf.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "conf/accel-info-kernel.h"
@@ -160,11 +162,30 @@ static void probe_xdp(struct kernel_dev *out)
 			read_xdp_attr(a, out);
 }
 
+/* Programs on the device's TCX hooks (Linux 6.6+; root): BPF_PROG_QUERY
+ * through the raw system call, so accel-info needs no libbpf. */
+static void probe_tcx(struct kernel_dev *out)
+{
+	static const uint32_t hooks[2] = { 46, 47 };	/* BPF_TCX_IN/EGRESS */
+
+	for (int d = 0; d < 2; d++) {
+		union bpf_attr attr;
+
+		memset(&attr, 0, sizeof attr);
+		attr.query.target_fd = out->ifindex;	/* target_ifindex */
+		attr.query.attach_type = hooks[d];
+		out->tcx_programs[d] =
+			syscall(__NR_bpf, BPF_PROG_QUERY, &attr, sizeof attr) == 0
+				? (int)attr.query.prog_cnt : -1;
+	}
+}
+
 void kernel_dev_probe(const char *name, struct kernel_dev *out)
 {
 	memset(out, 0, sizeof *out);
 	out->rx_queues = -1;
 	out->xdp_attached = -1;
+	out->tcx_programs[0] = out->tcx_programs[1] = -1;
 	out->phc_index = -1;
 	out->ifindex = if_nametoindex(name);
 	if (out->ifindex == 0)
@@ -173,4 +194,5 @@ void kernel_dev_probe(const char *name, struct kernel_dev *out)
 	if (out->rx_queues < 0)
 		probe_sysfs_queues(name, out);
 	probe_xdp(out);
+	probe_tcx(out);
 }

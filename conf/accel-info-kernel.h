@@ -1,6 +1,6 @@
 /*
  * accel-info-kernel.h: what accel-info asks the kernel about a device --
- * driver, receive queues, attached XDP program, time stamping.
+ * driver, receive queues, attached XDP and TCX programs, time stamping.
  */
 #ifndef ACCEL_INFO_KERNEL_H
 #define ACCEL_INFO_KERNEL_H
@@ -15,6 +15,7 @@ struct kernel_dev {
 	const char *rx_queues_from;	/* how we know */
 	int xdp_attached;		/* XDP_ATTACHED_*, -1: not told */
 	uint32_t xdp_prog_id;
+	int tcx_programs[2];		/* on TCX ingress, egress; -1: not told */
 	bool have_ts;			/* ETHTOOL_GET_TS_INFO answered */
 	uint32_t so_timestamping;	/* SOF_TIMESTAMPING_* it can do */
 	int phc_index;			/* -1: none */

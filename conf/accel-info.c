@@ -111,6 +111,12 @@ static void print_kernel(const char *dev)
 					      sizeof xdp_attach_modes[0]) ?
 			       xdp_attach_modes[k.xdp_attached] : "yes",
 		       k.xdp_prog_id);
+	printf("    %-18s ", "tcx programs");
+	if (k.tcx_programs[0] < 0)
+		printf("unknown (needs root and Linux 6.6)\n");
+	else
+		printf("%d ingress, %d egress\n", k.tcx_programs[0],
+		       k.tcx_programs[1]);
 	printf("    %-18s %s\n", "zero-copy",
 	       kernel_driver_zero_copy(k.driver) ? "yes (known driver)" :
 						   "unknown");
@@ -126,7 +132,8 @@ static const char *backend_note(int64_t backend)
 		       "the host's stack (right for a SPAN or mirror port; use "
 		       "tpacket otherwise); received packets only";
 	case ACCEL_BACKEND_BPFRING:
-		return "bpfring: not built yet (activation fails)";
+		return "BPF ring: TC programs copy what the filter accepts, "
+		       "both directions; the host's stack is untouched";
 	default:
 		return "AF_PACKET: a copy of each packet, both directions; the "
 		       "host's stack is untouched";

@@ -72,8 +72,9 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 		.help = "capture source: tpacket (AF_PACKET TPACKET_V3 ring), "
 			"xdp (AF_XDP sockets on the receive queues, the filter "
 			"in the XDP program; matching packets are taken from "
-			"the host's stack: for mirror ports), bpfring (TC or "
-			"XDP program into a BPF ring buffer; not built yet), "
+			"the host's stack: for mirror ports), bpfring (TC "
+			"programs copy what the filter accepts into a BPF ring "
+			"buffer, both directions, the stack untouched), "
 			"auto (the best the device supports; tpacket for now)",
 	},
 	[ACCEL_KEY_GROUP] = {
@@ -195,16 +196,17 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 	[ACCEL_KEY_BPFRING_SIZE] = {
 		.type = ACCEL_TYPE_SIZE,
 		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_POW2 |
-			 ACCEL_KEY_PAGE_MIN | ACCEL_KEY_RESERVED,
+			 ACCEL_KEY_PAGE_MIN,
 		.min = 4 * KIB, .max = 1 * GIB, .def = "64M",
 		.help = "bytes in the BPF ring buffer",
 	},
 	[ACCEL_KEY_BPFRING_HOOK] = {
 		.type = ACCEL_TYPE_ENUM,
-		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_RESERVED,
+		.flags = ACCEL_KEY_PER_DEVICE,
 		.values = bpfring_hooks, .def = "tc",
 		.help = "where the bpfring program runs: tc (both directions, "
-			"like AF_PACKET) or xdp (receive only, earlier)",
+			"like AF_PACKET); xdp (receive only, earlier) is not "
+			"built yet",
 	},
 };
 

@@ -92,6 +92,38 @@ int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
 		     int xsk_map_fd, int count_map_fd, struct ebpf_prog *out,
 		     char *errbuf);
 
+/*
+ * The TC program of a BPF-ring capture (ebpf-capture.c), for one
+ * direction: FILTER decides; an accepted packet is counted in counts[0]
+ * and written to the ring as a struct bpfring_rec and min(length,
+ * snaplen, BPFRING_MAX_CAPLEN) bytes; a full ring counts in counts[1].
+ * Packets whose direction bit is clear in config[0] are left alone.
+ */
+#define BPFRING_MAX_CAPLEN 65536
+#define BPFRING_DIR_IN 1
+#define BPFRING_DIR_OUT 2
+struct ebpf_tc_maps {
+	int ring_fd;	/* BPF_MAP_TYPE_RINGBUF */
+	int scratch_fd;	/* ARRAY, a record + BPFRING_MAX_CAPLEN per CPU */
+	int count_fd;	/* PERCPU_ARRAY of 2 u64: accepted, dropped */
+	int config_fd;	/* ARRAY of 1 u32: BPFRING_DIR_* bits */
+};
+struct bpfring_rec {
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
+	uint32_t ifindex;
+	uint32_t len;		/* on the wire */
+	uint32_t caplen;	/* bytes that follow */
+	uint16_t protocol;	/* network order, as the skb has it */
+	uint16_t vlan_tci;	/* host order */
+	uint16_t vlan_tpid;	/* network order */
+	uint8_t vlan_present;
+	uint8_t pkttype;	/* PACKET_HOST ... PACKET_OUTGOING */
+	uint32_t pad;
+};
+int ebpf_tc_capture(const struct bpf_insn *filter, u_int len,
+		    const struct ebpf_tc_maps *maps, bool egress,
+		    uint32_t snaplen, struct ebpf_prog *out, char *errbuf);
+
 /* Whether RETVAL, returned by a program translated for CTX, accepts. */
 bool ebpf_accepts(enum ebpf_ctx ctx, uint32_t retval);
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # no-bpf.sh BUILD_DIR: the library built without libbpf and libxdp
 # (configure --without-bpf, in a directory of its own) exports the same
-# names, captures on lo through AF_PACKET (root), and an accel device
-# with "backend = xdp" fails activation saying the backend is not built.
+# names, captures on lo through AF_PACKET (root), and accel devices with
+# "backend = xdp" or "bpfring" fail activation saying it is not built.
 set -u
 build=$(cd "${1:?usage: no-bpf.sh BUILD_DIR}" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,9 +47,13 @@ unshare -n bash -c '
 	wait
 	ACCEL_BACKEND=xdp LD_LIBRARY_PATH=$1 timeout 10 tcpdump -n -i accel:lo -c 1 \
 		>/dev/null 2>"$2/xdp.err"
+	ACCEL_BACKEND=bpfring LD_LIBRARY_PATH=$1 timeout 10 tcpdump -n -i accel:lo \
+		-c 1 >/dev/null 2>"$2/bpfring.err"
 	true' sh "$dir" "$tmp"
 grep -q '127.0.0.1.*> 127.0.0.1.9: UDP' "$tmp/lo.out"
 check no-bpf-capture $? "tcpdump on lo: $(head -c 200 "$tmp/lo.out" "$tmp/lo.err" | tr '\n' ' ')"
 grep -q 'xdp backend is not built' "$tmp/xdp.err"
 check no-bpf-xdp-refused $? "backend xdp: $(head -c 200 "$tmp/xdp.err")"
+grep -q 'bpfring backend is not built' "$tmp/bpfring.err"
+check no-bpf-bpfring-refused $? "backend bpfring: $(head -c 200 "$tmp/bpfring.err")"
 exit "$failed"
