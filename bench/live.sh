@@ -21,6 +21,13 @@
 #                 (AF_XDP, the XDP program native on the veth); stock:
 #                 tcpdump -i IF.  Run with "accel" for our tpacket figure
 #                 in the same run.
+#   bpfring       ours: ACCEL_BACKEND=bpfring tcpdump -i accel:IF ...
+#                 (TCX programs into a BPF ring buffer); stock: -i IF
+#   bpfring-sel   both with the selective filter "tcp port 80", which
+#                 none of the generator's frames match: stock's kernel
+#                 filter (cBPF on the packet socket) against our TC
+#                 program; the cost shows as the rate the sending core
+#                 reaches (it runs the receive path)
 # BENCH_SIZE=1514 is the other stress test: at ~1 Mpps of full frames
 # tcpdump itself is the bottleneck and drops 20-40%.
 # Environment: BENCH_SIZE (frame bytes, 64), BENCH_METHOD (live-gen -m:
@@ -66,12 +73,12 @@ pin=${BENCH_PIN:-"0 1"}
 gen=$build/bench/live-gen
 
 # Configurations: tcpdump's options, and its filter expression.
-declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="" [xdp]="")
+declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="" [xdp]="" [bpfring]="" [bpfring-sel]="-n")
 # Ours opens accel:IF in these (stock, which has no such thing, plain IF),
 # with these variables.
-declare -A config_accel=([accel]=1 [xdp]=1)
-declare -A config_env=([xdp]="ACCEL_BACKEND=xdp")
-declare -A config_filter=([udp]="udp")
+declare -A config_accel=([accel]=1 [xdp]=1 [bpfring]=1 [bpfring-sel]=1)
+declare -A config_env=([xdp]="ACCEL_BACKEND=xdp" [bpfring]="ACCEL_BACKEND=bpfring" [bpfring-sel]="ACCEL_BACKEND=bpfring")
+declare -A config_filter=([udp]="udp" [bpfring-sel]="tcp port 80")
 
 die() {
 	echo "bench/live: $*" >&2

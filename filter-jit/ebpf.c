@@ -506,14 +506,22 @@ static void emit_packet_pointers(struct tx *t, bool uses_len)
 {
 	const struct ctx_def *cd = t->cd;
 
+	ldx(t, BPF_W, RDATA, RCTX, cd->data);
+	ldx(t, BPF_W, RDEND, RCTX, cd->data_end);
 	if (cd->pull_data) {
-		/* Make every byte direct-readable: len 0 pulls it all. */
+		/* Make every byte direct-readable (len 0 pulls it all), unless
+		 * they all are already: the usual case, and the call is not
+		 * free.  pointer - pointer needs CAP_PERFMON. */
+		alu64_x(t, EB_MOV, R2, RDEND);
+		alu64_x(t, BPF_SUB, R2, RDATA);
+		ldx(t, BPF_W, R3, RCTX, cd->len);
+		emit(t, BPF_JMP | BPF_JGE | BPF_X, R2, R3, 5, 0);
 		alu64_x(t, EB_MOV, R1, RCTX);
 		alu64_k(t, EB_MOV, R2, 0);
 		emit(t, BPF_JMP | EB_CALL, 0, 0, 0, EB_FUNC_SKB_PULL_DATA);
+		ldx(t, BPF_W, RDATA, RCTX, cd->data);
+		ldx(t, BPF_W, RDEND, RCTX, cd->data_end);
 	}
-	ldx(t, BPF_W, RDATA, RCTX, cd->data);
-	ldx(t, BPF_W, RDEND, RCTX, cd->data_end);
 	if (!uses_len)
 		return;
 	if (cd->len >= 0) {
