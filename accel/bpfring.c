@@ -369,6 +369,8 @@ int bpfring_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 						       ACCEL_KEY_BPFRING_SIZE),
 		.snaplen = (uint32_t)p->snapshot,
 		.directions = BPFRING_DIR_IN | BPFRING_DIR_OUT,
+		.group = accel_conf_is_set(conf, dev, ACCEL_KEY_GROUP)
+			 ? (int)accel_conf_int(conf, dev, ACCEL_KEY_GROUP) : -1,
 	};
 	b->ifindex = (int)if_nametoindex(name);
 	b->bounce = malloc(SLL2_HDR_LEN + VLAN_TAG_LEN + BPFRING_MAX_CAPLEN);

@@ -140,17 +140,15 @@ static int activate_single(pcap_t *p, const struct accel_conf *conf)
 	p->opt.device = device;
 	switch (accel_conf_int(conf, 0, ACCEL_KEY_BACKEND)) {
 	case ACCEL_BACKEND_XDP:
-	case ACCEL_BACKEND_BPFRING:
 		if (accel_conf_is_set(conf, 0, ACCEL_KEY_GROUP)) {
 			pcap_errf(p->errbuf, "%s: group: groups are not "
-				  "supported by this backend yet",
+				  "supported by the xdp backend yet",
 				  accel_conf_origin(conf, 0, ACCEL_KEY_GROUP));
 			return PCAP_ERROR;
 		}
-		return accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) ==
-			       ACCEL_BACKEND_XDP
-			       ? xdp_activate(p, conf, 0)
-			       : bpfring_activate(p, conf, 0);
+		return xdp_activate(p, conf, 0);
+	case ACCEL_BACKEND_BPFRING:
+		return bpfring_activate(p, conf, 0);
 	}
 	p->ops = &tpacket_ops;
 	if (accel_apply_device(p, conf, 0) < 0)

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accel/ring-group.h"
 #include "filter-jit/ebpf.h"
 
 /* linux/bpf.h of kernels 6.6+; the headers here may be older. */
@@ -42,6 +43,7 @@ struct prepared {
 };
 
 struct tc_ring {
+	struct ring_group *group;	/* or NULL */
 	int ifindex;
 	uint32_t snaplen;
 	struct ebpf_tc_maps maps;
@@ -102,6 +104,7 @@ void tc_ring_close(struct tc_ring *r)
 	close_fd(&r->maps.scratch_fd);
 	close_fd(&r->maps.count_fd);
 	close_fd(&r->maps.config_fd);
+	ring_group_leave(r->group);	/* after our programs are gone */
 	free(r);
 }
 
@@ -116,7 +119,7 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 		errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
-	r->maps = (struct ebpf_tc_maps){ -1, -1, -1, -1 };
+	r->maps = (struct ebpf_tc_maps){ -1, -1, -1, -1, -1, 0 };
 	for (int d = 0; d < 2; d++)
 		r->prog_fd[d] = r->link_fd[d] = -1;
 	for (unsigned i = 0; i < PREPARED; i++)
@@ -159,6 +162,13 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 		goto fail;
 	}
 	r->data = (const uint8_t *)r->producer_map + r->page;
+	if (params->group >= 0) {
+		if (ring_group_join((unsigned)params->group, r->ifindex,
+				    &r->group, errbuf) != 0)
+			goto fail;
+		r->maps.group_fd = ring_group_map_fd(r->group);
+		r->maps.group_slot = ring_group_slot(r->group);
+	}
 	if (tc_ring_directions(r, params->directions, errbuf) != 0)
 		goto fail;
 	*out = r;
@@ -328,6 +338,9 @@ int tc_ring_read(struct tc_ring *r, int max, tc_ring_fn fn, void *ctx)
 	const uint64_t mono_to_real = real - clock_ns(CLOCK_MONOTONIC);
 	uint64_t prod = producer_pos(r);
 	int count = 0, unreleased = 0;
+
+	if (r->group != NULL)
+		ring_group_tick(r->group);	/* members that died */
 
 	while (r->cons < prod && (max <= 0 || count < max)) {
 		const uint8_t *hdr = r->data + (r->cons & r->mask);

@@ -24,6 +24,7 @@ struct tc_ring_params {
 	uint64_t ring_bytes;	/* power of two, a page or more */
 	uint32_t snaplen;
 	unsigned directions;	/* BPFRING_DIR_* */
+	int group;		/* share the device's packets; -1: no */
 };
 
 /* Maps and ring; no program yet.  0 or -1. */

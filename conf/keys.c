@@ -82,8 +82,9 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 		.flags = ACCEL_KEY_PER_DEVICE | ACCEL_KEY_OPTIONAL,
 		.min = 0, .max = 65535,
 		.help = "fanout group id: handles, in any process, with the "
-			"same id on a device share its packets out among them; "
-			"none: no fanout",
+			"same id on a device share its packets out among them "
+			"(tpacket: PACKET_FANOUT; bpfring: by symmetric flow "
+			"hash, in the TC programs; not xdp); none: no fanout",
 	},
 	[ACCEL_KEY_FANOUT] = {
 		.type = ACCEL_TYPE_ENUM, .flags = ACCEL_KEY_PER_DEVICE,

@@ -22,6 +22,8 @@
 #include <linux/if_packet.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "filter-jit/ebpf.h"
 
@@ -115,6 +117,160 @@ int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
 #define KEY (-72)		/* a map key, below the filter's M[] */
 
 _Static_assert(sizeof(struct bpfring_rec) == 32, "bpfring_rec layout");
+
+/* A few instructions with forward jumps to labels, resolved at the end. */
+#define BUILD_MAX 192
+struct build {
+	struct ebpf_insn insn[BUILD_MAX];
+	int label_of[BUILD_MAX];	/* jump i goes to label; -1: none */
+	int at[8];			/* where each label is */
+	u_int n;
+};
+
+static void put_jump(struct build *b, struct ebpf_insn in, int label)
+{
+	if (b->n == BUILD_MAX)
+		abort();	/* a fixed program outgrew BUILD_MAX */
+	b->label_of[b->n] = label;
+	b->insn[b->n++] = in;
+}
+
+static void put(struct build *b, struct ebpf_insn in)
+{
+	put_jump(b, in, -1);
+}
+
+static void label(struct build *b, int l)
+{
+	b->at[l] = (int)b->n;
+}
+
+static void resolve(struct build *b)
+{
+	for (u_int i = 0; i < b->n; i++)
+		if (b->label_of[i] >= 0)
+			b->insn[i].off = (int16_t)(b->at[b->label_of[i]] - (int)i - 1);
+}
+
+static void put_ld_map(struct build *b, int reg, int fd)
+{
+	put(b, insn(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0, fd));
+	put(b, insn(0, 0, 0, 0, 0));
+}
+
+/* dst = *(u32 *)map[key], or on to TAKE when there is none. */
+static void load_member(struct build *b, int map_fd, int32_t key, int dst,
+			int take)
+{
+	put(b, ST(BPF_W, BPF_REG_10, KEY, key));
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	put(b, ADD64_IMM(BPF_REG_2, KEY));
+	put_ld_map(b, BPF_REG_1, map_fd);
+	put(b, CALL(BPF_FUNC_map_lookup_elem));
+	put_jump(b, JEQ_IMM(BPF_REG_0, 0, 0), take);
+	put(b, LDX(BPF_W, dst, BPF_REG_0, 0));
+}
+
+#define GROUP_BUF (-128)	/* 40 bytes of packet, below the map key */
+#define GROUP_RANK (-136)	/* this member's rank */
+#define ETH_TYPE_OFF 12
+
+/* The packet's bytes [r2, r2 + n) to GROUP_BUF, or on to FAIL. */
+static void load_bytes(struct build *b, int32_t n, int fail)
+{
+	put(b, MOV64_REG(BPF_REG_1, BPF_REG_6));
+	put(b, MOV64_REG(BPF_REG_3, BPF_REG_10));
+	put(b, ADD64_IMM(BPF_REG_3, GROUP_BUF));
+	put(b, MOV64_IMM(BPF_REG_4, n));
+	put(b, CALL(BPF_FUNC_skb_load_bytes));
+	put_jump(b, JNE_IMM(BPF_REG_0, 0, 0), fail);
+}
+
+static void xor_word(struct build *b, int16_t off)
+{
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_10, GROUP_BUF + off));
+	put(b, insn(BPF_ALU | BPF_XOR | BPF_X, BPF_REG_9, BPF_REG_1, 0, 0));
+}
+
+/*
+ * A group member takes the packets of its share: with n members (n > 1)
+ * and this one ranked r, those whose flow hash modulo n is r.  The hash
+ * is symmetric (both directions of a flow agree): source xor destination
+ * address, xor source port xor destination port for TCP, UDP and SCTP
+ * (IPv4 unfragmented, IPv6 without extension headers); 0 for anything
+ * else.  One VLAN tag still in the frame is stepped over.  Registers: r7
+ * the network header's offset, r8 n, r9 the hash (r1-r5 do not survive
+ * helper calls).  Ends at "take" (falls through) or returns TCX_NEXT.
+ */
+enum { L_TAKE, L_MIX, L_V6, L_PORTS, L_TYPE, L_PORTS_LOAD };
+
+static void group_block(struct build *b, int group_fd, uint32_t slot)
+{
+	load_member(b, group_fd, 0, BPF_REG_8, L_TAKE);		/* n */
+	put_jump(b, JLE_IMM(BPF_REG_8, 1, 0), L_TAKE);
+	load_member(b, group_fd, (int32_t)(1 + slot), BPF_REG_1, L_TAKE);
+	put(b, STX(BPF_W, BPF_REG_10, BPF_REG_1, GROUP_RANK));
+	put(b, MOV64_IMM(BPF_REG_9, 0));
+	put(b, MOV64_IMM(BPF_REG_7, ETH_TYPE_OFF + 2));
+	put(b, MOV64_IMM(BPF_REG_2, ETH_TYPE_OFF));
+	load_bytes(b, 2, L_MIX);
+	put(b, LDX(BPF_H, BPF_REG_1, BPF_REG_10, GROUP_BUF));
+	put_jump(b, JNE_IMM(BPF_REG_1, 0x0081, 0), L_TYPE);	/* 0x8100 */
+	put(b, MOV64_IMM(BPF_REG_7, ETH_TYPE_OFF + 6));
+	put(b, MOV64_IMM(BPF_REG_2, ETH_TYPE_OFF + 4));
+	load_bytes(b, 2, L_MIX);
+	put(b, LDX(BPF_H, BPF_REG_1, BPF_REG_10, GROUP_BUF));
+	label(b, L_TYPE);
+	put_jump(b, JEQ_IMM(BPF_REG_1, 0xdd86, 0), L_V6);	/* 0x86dd */
+	put_jump(b, JNE_IMM(BPF_REG_1, 0x0008, 0), L_MIX);	/* 0x0800 */
+	/* IPv4 */
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_7));
+	load_bytes(b, 20, L_MIX);
+	xor_word(b, 12);
+	xor_word(b, 16);
+	put(b, LDX(BPF_H, BPF_REG_1, BPF_REG_10, GROUP_BUF + 6));
+	put(b, insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, 0xff3f));
+	put_jump(b, JNE_IMM(BPF_REG_1, 0, 0), L_MIX);	/* a fragment */
+	put(b, LDX(BPF_B, BPF_REG_1, BPF_REG_10, GROUP_BUF));	/* ihl */
+	put(b, insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, 0xf));
+	put(b, insn(BPF_ALU | BPF_LSH | BPF_K, BPF_REG_1, 0, 0, 2));
+	put(b, insn(BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_7, BPF_REG_1, 0, 0));
+	put(b, LDX(BPF_B, BPF_REG_1, BPF_REG_10, GROUP_BUF + 9));
+	put_jump(b, JA(0), L_PORTS);
+	label(b, L_V6);
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_7));
+	load_bytes(b, 40, L_MIX);
+	for (int16_t w = 8; w < 40; w += 4)
+		xor_word(b, w);
+	put(b, ADD64_IMM(BPF_REG_7, 40));
+	put(b, LDX(BPF_B, BPF_REG_1, BPF_REG_10, GROUP_BUF + 6));
+	label(b, L_PORTS);
+	/* r1: the transport protocol */
+	put_jump(b, JEQ_IMM(BPF_REG_1, 6, 0), L_PORTS_LOAD);
+	put_jump(b, JEQ_IMM(BPF_REG_1, 17, 0), L_PORTS_LOAD);
+	put_jump(b, JNE_IMM(BPF_REG_1, 132, 0), L_MIX);
+	label(b, L_PORTS_LOAD);
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_7));
+	put(b, insn(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff));
+	load_bytes(b, 4, L_MIX);
+	put(b, LDX(BPF_H, BPF_REG_1, BPF_REG_10, GROUP_BUF));
+	put(b, insn(BPF_ALU | BPF_XOR | BPF_X, BPF_REG_9, BPF_REG_1, 0, 0));
+	put(b, LDX(BPF_H, BPF_REG_1, BPF_REG_10, GROUP_BUF + 2));
+	put(b, insn(BPF_ALU | BPF_XOR | BPF_X, BPF_REG_9, BPF_REG_1, 0, 0));
+	label(b, L_MIX);
+	/* spread the bits; this member's share, or on to the next program */
+	put(b, insn(BPF_ALU | BPF_MUL | BPF_K, BPF_REG_9, 0, 0,
+		    (int32_t)0x9e3779b1));
+	put(b, insn(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_9, 0, 0, 16));
+	put(b, insn(BPF_ALU | BPF_MOD | BPF_X, BPF_REG_9, BPF_REG_8, 0, 0));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_10, GROUP_RANK));
+	put_jump(b, insn(BPF_JMP | BPF_JEQ | BPF_X, BPF_REG_9, BPF_REG_1, 0, 0),
+		 L_TAKE);
+	put(b, MOV64_IMM(BPF_REG_0, TCX_NEXT));
+	put(b, EXIT());
+	label(b, L_TAKE);
+	resolve(b);
+}
 
 int ebpf_tc_capture(const struct bpf_insn *filter, u_int len,
 		    const struct ebpf_tc_maps *maps, bool egress,
@@ -213,13 +369,24 @@ int ebpf_tc_capture(const struct bpf_insn *filter, u_int len,
 		MOV64_IMM(BPF_REG_0, TCX_NEXT),
 		EXIT(),
 	};
-	const struct ebpf_wrap wrap = {
+	struct build shared = { .n = 0 };
+	struct ebpf_insn whole[BUILD_MAX + sizeof accept / sizeof accept[0]];
+	u_int n = 0;
+	struct ebpf_wrap wrap = {
 		.prologue = prologue,
 		.prologue_len = sizeof prologue / sizeof prologue[0],
 		.accept = accept, .accept_len = sizeof accept / sizeof accept[0],
 		.reject = reject, .reject_len = sizeof reject / sizeof reject[0],
 	};
 
+	if (maps->group_fd >= 0) {	/* the member's share first */
+		group_block(&shared, maps->group_fd, maps->group_slot);
+		memcpy(whole, shared.insn, shared.n * sizeof *whole);
+		n = shared.n;
+		memcpy(whole + n, accept, sizeof accept);
+		wrap.accept = whole;
+		wrap.accept_len = n + sizeof accept / sizeof accept[0];
+	}
 	return cbpf_to_ebpf_wrapped(filter, len, EBPF_CTX_SKB, &wrap, out,
 				    errbuf);
 }

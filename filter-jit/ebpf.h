@@ -97,7 +97,9 @@ int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
  * direction: FILTER decides; an accepted packet is counted in counts[0]
  * and written to the ring as a struct bpfring_rec and min(length,
  * snaplen, BPFRING_MAX_CAPLEN) bytes; a full ring counts in counts[1].
- * Packets whose direction bit is clear in config[0] are left alone.
+ * Packets whose direction bit is clear in config[0] are left alone; in a
+ * group, so are those of the other members' shares (by symmetric flow
+ * hash).
  */
 #define BPFRING_MAX_CAPLEN 65536
 #define BPFRING_DIR_IN 1
@@ -107,7 +109,13 @@ struct ebpf_tc_maps {
 	int scratch_fd;	/* ARRAY, a record + BPFRING_MAX_CAPLEN per CPU */
 	int count_fd;	/* PERCPU_ARRAY of 2 u64: accepted, dropped */
 	int config_fd;	/* ARRAY of 1 u32: BPFRING_DIR_* bits */
+	/* A group: ARRAY of 1 + BPFRING_GROUP_SLOTS u32, the member count
+	 * then each slot's rank (BPFRING_SLOT_FREE: none); -1: no group. */
+	int group_fd;
+	uint32_t group_slot;	/* this member's */
 };
+#define BPFRING_GROUP_SLOTS 64
+#define BPFRING_SLOT_FREE 0xffffffffu
 struct bpfring_rec {
 	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
 	uint32_t ifindex;

@@ -19,6 +19,9 @@
 #  - drops: a reader paused while 3000 frames arrive at a 64 KiB ring:
 #    captured + ps_drop == ps_recv == sent.
 #  - two: two captures on one device both get everything.
+#  - group: two members of group 7 share 201 flows sent both ways:
+#    disjoint, complete, flow-consistent, both busy; a member killed
+#    with SIGKILL is found dead and its share goes to the survivor.
 #  - kill: SIGKILL leaves no program on the device's TCX hooks
 #    (accel-info), and a new capture works.
 # Needs Linux 6.6 (TCX).  -S: only the harness (the accel checks SKIP).
@@ -227,6 +230,58 @@ if why=$(frames_equal ours one "$tmp/two.sent") &&
 	pass accel-bpfring-two
 else
 	fail accel-bpfring-two "$why"
+fi
+
+# ---- a group of two: disjoint, complete, flow-consistent ----------------------
+send_flows() {	# send_flows TAG: 67 flows of 3 kinds, both ways
+	send "$ns_a" "$1.fwd" -d "$mac_b" -F 67 -n 402 ipv4 tcp ipv6
+	send "$ns_b" "$1.rev" -d "$mac_a" -R -s 100000 -F 67 -n 402 ipv4 tcp ipv6
+}
+ring_env=(ACCEL_GROUP=7)
+ring_probe ours-g1 -I 800 "accel:$if_b"
+g1=$probe_pid
+wait_ready ours-g1
+ring_probe ours-g2 -I 800 "accel:$if_b"
+wait_ready ours-g2
+ring_env=()
+send_flows group
+wait_probe
+wait_probe "$g1" ours-g1
+if why=$(flows_ok 100 "$tmp/group.fwd.sent" "$tmp/group.rev.sent"); then
+	fanout_verdict "$tmp/group.fwd.sent" "$tmp/group.rev.sent" -- \
+		"$tmp/ours-g1.out" "$tmp/ours-g2.out" >"$tmp/group.verdict"
+	fanout_report accel-bpfring-group "$tmp/group.verdict"
+else
+	fail accel-bpfring-group "the frames sent: $why"
+fi
+
+# The last member out removes the registry files.
+ns_ino=$(ip netns exec "$ns_b" stat -L -c %i /proc/self/ns/net)
+if ls /run/accel-pcap/bpfring-"$ns_ino"-*-7* >/dev/null 2>&1; then
+	fail accel-bpfring-group-files "left behind: $(ls /run/accel-pcap/bpfring-"$ns_ino"-*-7* | head -3 | tr '\n' ' ')"
+else
+	pass accel-bpfring-group-files
+fi
+
+# A member killed: the other gives its slot back within a second or two
+# and then gets every flow.
+ring_env=(ACCEL_GROUP=8)
+ring_probe ours-dead -d 20000 "accel:$if_b"
+dead=$probe_pid
+wait_ready ours-dead
+ring_probe ours-alive -I 4000 -d 10000 "accel:$if_b"
+wait_ready ours-alive
+ring_env=()
+kill -KILL "$dead"
+wait "$dead" 2>/dev/null
+sleep 2.5
+send_flows reclaim
+wait_probe
+if why=$(frames_once "$tmp/ours-alive.out" "$tmp/reclaim.fwd.sent" \
+	 "$tmp/reclaim.rev.sent"); then
+	pass accel-bpfring-group-reclaim
+else
+	fail accel-bpfring-group-reclaim "the survivor: $why"
 fi
 
 # ---- SIGKILL ------------------------------------------------------------------------
