@@ -13,12 +13,9 @@
 #include <errno.h>
 #include <net/if.h>		/* before any linux/ header that has if.h */
 #include <linux/if_packet.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -30,20 +27,13 @@
 #define ARPHRD_ETHER_ 1
 
 struct bpfring_source {
+	struct netdev_wait w;	/* first: netdev.c's ops use it */
 	struct tc_ring *ring;
-	int wake_fd, promisc_fd, send_fd;
+	int promisc_fd, send_fd;
 	int ifindex;
-	struct pollfd pfds[2];	/* the ring, wake_fd */
-	bool nonblock;
-	struct timespec coalesce;	/* see xdp.c */
 	uint8_t *bounce;	/* a packet with a header put in or back */
 	struct user_filter new_filter;	/* for records queued before it */
 	bool refilter;
-	/* One read's delivery. */
-	pcap_t *p;
-	pcap_handler cb;
-	u_char *user;
-	int delivered;
 };
 
 static void put16(uint8_t *p, uint16_t v)	/* network order */
@@ -109,8 +99,8 @@ static const uint8_t *frame(const pcap_t *p, struct bpfring_source *b,
 static void on_record(void *ctx, const struct bpfring_rec *rec,
 		      const uint8_t *data, uint64_t ts_ns, bool old)
 {
-	struct bpfring_source *b = ctx;
-	pcap_t *p = b->p;
+	pcap_t *p = ctx;
+	struct bpfring_source *b = p->priv;
 	struct pcap_pkthdr h;
 	const uint8_t *bytes = frame(p, b, rec, data, &h.caplen, &h.len);
 
@@ -119,47 +109,21 @@ static void on_record(void *ctx, const struct bpfring_rec *rec,
 	if (old && b->refilter &&
 	    !user_filter_accepts(&b->new_filter, bytes, h.len, h.caplen))
 		return;
-	h.ts.tv_sec = (time_t)(ts_ns / 1000000000u);
-	h.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000u);
-	if (p->opt.tstamp_precision != PCAP_TSTAMP_PRECISION_NANO)
-		h.ts.tv_usec /= 1000;
-	b->delivered += pcap_deliver(p, &h, bytes, b->cb, b->user);
+	netdev_stamp(p, ts_ns, &h.ts);
+	netdev_deliver(p, &h, bytes);
 }
 
-static int bpfring_read(pcap_t *p, int max, pcap_handler cb, u_char *user)
+static int read_some(pcap_t *p, int max)
 {
-	struct bpfring_source *b = p->priv;
+	return tc_ring_read(((struct bpfring_source *)p->priv)->ring, max,
+			    on_record, p);
+}
 
-	for (;;) {
-		int n;
-
-		if (pcap_take_break(p))
-			return PCAP_ERROR_BREAK;
-		b->p = p;
-		b->cb = cb;
-		b->user = user;
-		b->delivered = 0;
-		if (tc_ring_read(b->ring, max, on_record, b) > 0)
-			return b->delivered;
-		if (b->nonblock)
-			return 0;
-		n = poll(b->pfds, 2, p->opt.timeout_ms > 0 ? p->opt.timeout_ms
-							   : -1);
-		if (n < 0 && errno != EINTR) {
-			pcap_errnof(p->errbuf, errno, "poll");
-			return PCAP_ERROR;
-		}
-		if (b->pfds[1].revents & POLLIN) {
-			uint64_t v;
-
-			if (read(b->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
-				return PCAP_ERROR;
-		}
-		if (n == 0 && !tc_ring_ready(b->ring))
-			return 0;	/* the timeout, as libpcap */
-		if (n > 0 && b->coalesce.tv_nsec > 0)
-			nanosleep(&b->coalesce, NULL);
-	}
+/* Whether records wait: the kernel wakes a reader for the first record
+ * only, so a wakeup always means a short batch, worth a nap. */
+static uint64_t pending(pcap_t *p)
+{
+	return tc_ring_ready(((struct bpfring_source *)p->priv)->ring);
 }
 
 static int bpfring_set_filter(pcap_t *p, const struct bpf_program *fp)
@@ -167,18 +131,8 @@ static int bpfring_set_filter(pcap_t *p, const struct bpf_program *fp)
 	struct bpfring_source *b = p->priv;
 	char err[TC_RING_ERRBUF_SIZE];
 
-	if (fp == NULL) {
-		pcap_errf(p->errbuf, "setfilter: No filter specified");
+	if (netdev_filter_check(p, fp, &b->new_filter) != 0)
 		return -1;
-	}
-	if (!bpf_check(fp->bf_insns, (int)fp->bf_len)) {
-		pcap_errf(p->errbuf, "BPF program is not valid");
-		return -1;
-	}
-	if (user_filter_set(&b->new_filter, fp) != 0) {
-		pcap_errnof(p->errbuf, errno, "malloc");
-		return -1;
-	}
 	/* SLL2 programs read a header the kernel never sees; programs the
 	 * kernel refuses (protochain loops) run here too. */
 	if (p->linktype == DLT_LINUX_SLL2 ||
@@ -283,31 +237,10 @@ static int bpfring_stats(pcap_t *p, struct pcap_stat *ps)
 	return 0;
 }
 
-static int bpfring_get_nonblock(pcap_t *p)
-{
-	return ((struct bpfring_source *)p->priv)->nonblock;
-}
-
-static int bpfring_set_nonblock(pcap_t *p, int nonblock)
-{
-	((struct bpfring_source *)p->priv)->nonblock = nonblock != 0;
-	return 0;
-}
-
-static void bpfring_wake(pcap_t *p)
-{
-	struct bpfring_source *b = p->priv;
-	uint64_t one = 1;
-
-	if (b->wake_fd >= 0 && write(b->wake_fd, &one, sizeof one) < 0)
-		return;		/* already signalled to the limit */
-}
-
 static void release(struct bpfring_source *b)
 {
 	tc_ring_close(b->ring);
-	if (b->wake_fd >= 0)
-		close(b->wake_fd);
+	netdev_wait_close(&b->w);
 	if (b->promisc_fd >= 0)
 		close(b->promisc_fd);
 	if (b->send_fd >= 0)
@@ -325,16 +258,16 @@ static void bpfring_close(pcap_t *p)
 static const struct source_ops bpfring_ops = {
 	.name = "bpfring",
 	.transient_data = true,
-	.read = bpfring_read,
+	.read = netdev_read,
 	.inject = bpfring_inject,
 	.set_filter = bpfring_set_filter,
 	.prepare_filter = bpfring_prepare_filter,
 	.set_direction = bpfring_set_direction,
 	.set_datalink = bpfring_set_datalink,
-	.get_nonblock = bpfring_get_nonblock,
-	.set_nonblock = bpfring_set_nonblock,
+	.get_nonblock = netdev_get_nonblock,
+	.set_nonblock = netdev_set_nonblock,
 	.stats = bpfring_stats,
-	.wake = bpfring_wake,
+	.wake = netdev_wake,
 	.close = bpfring_close,
 };
 
@@ -352,7 +285,7 @@ int bpfring_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		pcap_errnof(p->errbuf, errno, "malloc");
 		return PCAP_ERROR;
 	}
-	b->wake_fd = b->promisc_fd = b->send_fd = -1;
+	b->w.wake_fd = b->promisc_fd = b->send_fd = -1;
 	if (accel_conf_int(conf, dev, ACCEL_KEY_BPFRING_HOOK) !=
 	    ACCEL_BPFRING_HOOK_TC) {
 		pcap_errf(p->errbuf, "%s: bpfring_hook: only tc is supported "
@@ -385,24 +318,18 @@ int bpfring_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		pcap_errf(p->errbuf, "%s", err);
 		status = errno == EPERM ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR;
 	}
-	if (status == 0 &&
-	    (b->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
-		pcap_errnof(p->errbuf, errno, "eventfd");
-		status = PCAP_ERROR;
+	if (status == 0) {
+		int fd = tc_ring_fd(b->ring);
+
+		status = netdev_wait_init(p, &b->w, &fd, 1, conf, dev);
+		b->w.read_some = read_some;
+		b->w.queued = pending;
+		b->w.short_batch = 2;
 	}
 	if (status != 0) {
 		release(b);
 		free(b);
 		return status;
-	}
-	b->pfds[0] = (struct pollfd){ .fd = tc_ring_fd(b->ring), .events = POLLIN };
-	b->pfds[1] = (struct pollfd){ .fd = b->wake_fd, .events = POLLIN };
-	b->nonblock = p->opt.nonblock != 0;
-	if (!p->opt.immediate) {
-		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
-
-		b->coalesce = ms >= 1000 ? (struct timespec){ 0, 999999999 }
-			      : (struct timespec){ 0, (long)ms * 1000000 };
 	}
 	p->linktype = DLT_EN10MB;
 	p->bpf_vlan_ext = true;		/* tags as the kernel holds them */

@@ -10,12 +10,14 @@
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "accel/netdev.h"
 #include "accel/tpacket.h"
+#include "conf/conf.h"
 
 int netdev_check_ethernet(pcap_t *p, const char *dev, const char *backend)
 {
@@ -71,4 +73,124 @@ void netdev_take_over(pcap_t *p, void *priv, const struct source_ops *ops)
 	free(p->priv);
 	p->priv = priv;
 	p->ops = ops;
+}
+
+int netdev_wait_init(pcap_t *p, struct netdev_wait *w, const int *fds,
+		     size_t n, const struct accel_conf *conf, size_t dev)
+{
+	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	w->pfds = calloc(n + 1, sizeof *w->pfds);
+	if (w->wake_fd < 0 || w->pfds == NULL) {
+		pcap_errnof(p->errbuf, errno, "poll set");
+		return PCAP_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		w->pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	w->pfds[n] = (struct pollfd){ .fd = w->wake_fd, .events = POLLIN };
+	w->npfds = n + 1;
+	w->nonblock = p->opt.nonblock != 0;
+	if (!p->opt.immediate) {
+		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
+
+		w->nap = ms >= 1000 ? (struct timespec){ 0, 999999999 }
+				    : (struct timespec){ 0, (long)ms * 1000000 };
+	}
+	return 0;
+}
+
+void netdev_wait_close(struct netdev_wait *w)
+{
+	if (w->wake_fd >= 0)
+		close(w->wake_fd);
+	w->wake_fd = -1;
+	free(w->pfds);
+	w->pfds = NULL;
+}
+
+/* After a read found nothing: 1 (read again), 0 (the handle's timeout
+ * passed with nothing), PCAP_ERROR. */
+static int wait_for_packets(pcap_t *p, struct netdev_wait *w)
+{
+	int n = poll(w->pfds, w->npfds,
+		     p->opt.timeout_ms > 0 ? p->opt.timeout_ms : -1);
+
+	if (n < 0 && errno != EINTR) {
+		pcap_errnof(p->errbuf, errno, "poll");
+		return PCAP_ERROR;
+	}
+	if (w->pfds[w->npfds - 1].revents & POLLIN) {
+		uint64_t v;
+
+		if (read(w->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN) {
+			pcap_errnof(p->errbuf, errno, "read");
+			return PCAP_ERROR;
+		}
+	}
+	if (n == 0)
+		return w->queued(p) > 0;	/* 0: the timeout, as libpcap */
+	/* Woken for a few packets: more are likely on their way, and a
+	 * wakeup costs more than the packets it brings. */
+	if (w->nap.tv_nsec > 0 && w->queued(p) < w->short_batch)
+		nanosleep(&w->nap, NULL);
+	return 1;
+}
+
+int netdev_read(pcap_t *p, int max, pcap_handler cb, u_char *user)
+{
+	struct netdev_wait *w = p->priv;
+
+	for (;;) {
+		int r;
+
+		if (pcap_take_break(p))
+			return PCAP_ERROR_BREAK;
+		w->cb = cb;
+		w->user = user;
+		w->delivered = 0;
+		if (w->read_some(p, max) > 0)
+			return w->delivered;
+		if (w->nonblock)
+			return 0;
+		r = wait_for_packets(p, w);
+		if (r <= 0)
+			return r;
+	}
+}
+
+int netdev_get_nonblock(pcap_t *p)
+{
+	return ((struct netdev_wait *)p->priv)->nonblock;
+}
+
+int netdev_set_nonblock(pcap_t *p, int nonblock)
+{
+	((struct netdev_wait *)p->priv)->nonblock = nonblock != 0;
+	return 0;
+}
+
+void netdev_wake(pcap_t *p)
+{
+	struct netdev_wait *w = p->priv;
+	uint64_t one = 1;
+
+	if (w->wake_fd >= 0 && write(w->wake_fd, &one, sizeof one) < 0)
+		return;		/* already signalled to the limit */
+}
+
+int netdev_filter_check(pcap_t *p, const struct bpf_program *fp,
+			struct user_filter *f)
+{
+	if (fp == NULL) {
+		pcap_errf(p->errbuf, "setfilter: No filter specified");
+		return -1;
+	}
+	if (!bpf_check(fp->bf_insns, (int)fp->bf_len)) {
+		pcap_errf(p->errbuf, "BPF program is not valid");
+		return -1;
+	}
+	if (user_filter_set(f, fp) != 0) {
+		pcap_errnof(p->errbuf, errno, "malloc");
+		return -1;
+	}
+	return 0;
 }

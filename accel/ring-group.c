@@ -22,6 +22,7 @@
 
 #include "accel/tc-ring.h"
 #include "filter-jit/ebpf.h"
+#include "pcap-compat/errbuf.h"
 
 #define REGISTRY_DIR "/run/accel-pcap"
 #define MAP_NAME "accel_group"
@@ -33,18 +34,6 @@ struct ring_group {
 	uint32_t slot;
 	time_t last_tick;
 };
-
-static void errf(char *errbuf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void errf(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, TC_RING_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
 
 static uint32_t get(const struct ring_group *g, uint32_t key)
 {
@@ -118,7 +107,7 @@ static int find_map(struct ring_group *g, char *errbuf)
 	memset(&info, 0, sizeof info);
 	if (g->map_fd < 0 ||
 	    bpf_obj_get_info_by_fd(g->map_fd, &info, &len) != 0) {
-		errf(errbuf, "bpfring group map: %s", strerror(errno));
+		pcap_errf(errbuf, "bpfring group map: %s", strerror(errno));
 		return -1;
 	}
 	for (uint32_t s = 0; s < BPFRING_GROUP_SLOTS; s++)
@@ -127,7 +116,7 @@ static int find_map(struct ring_group *g, char *errbuf)
 	snprintf(text, sizeof text, "map %u\n", info.id);
 	if (ftruncate(g->lock_fd, 0) != 0 ||
 	    pwrite(g->lock_fd, text, strlen(text), 0) < 0) {
-		errf(errbuf, "%s: %s", g->path, strerror(errno));
+		pcap_errf(errbuf, "%s: %s", g->path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -174,7 +163,7 @@ int ring_group_join(unsigned group, int ifindex, struct ring_group **out,
 
 	*out = NULL;
 	if (g == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	g->lock_fd = g->slot_fd = g->map_fd = -1;
@@ -184,8 +173,8 @@ int ring_group_join(unsigned group, int ifindex, struct ring_group **out,
 	snprintf(g->path, sizeof g->path, "%s/bpfring-%lu-%d-%u", REGISTRY_DIR,
 		 (unsigned long)ns.st_ino, ifindex, group);
 	if (lock_registry(g) != 0) {
-		errf(errbuf, "bpfring group %u: %s: %s", group, g->path,
-		     strerror(errno));
+		pcap_errf(errbuf, "bpfring group %u: %s: %s", group, g->path,
+			  strerror(errno));
 		goto fail;
 	}
 	if (find_map(g, errbuf) != 0)
@@ -200,8 +189,8 @@ int ring_group_join(unsigned group, int ifindex, struct ring_group **out,
 			break;
 		}
 	if (g->slot_fd < 0) {
-		errf(errbuf, "bpfring group %u is full (%d members)", group,
-		     BPFRING_GROUP_SLOTS);
+		pcap_errf(errbuf, "bpfring group %u is full (%d members)", group,
+			  BPFRING_GROUP_SLOTS);
 		goto fail_locked;
 	}
 	renumber(g);
@@ -262,39 +251,6 @@ void ring_group_tick(struct ring_group *g)
 }
 
 #else
-
-/* Open and lock the registry -- the one at the path once it is locked:
- * the last member to leave removes it. */
-static int lock_registry(struct ring_group *g)
-{
-	if (mkdir(REGISTRY_DIR, 0700) != 0 && errno != EEXIST)
-		return -1;
-	for (;;) {
-		struct stat locked, named;
-
-		g->lock_fd = open(g->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (g->lock_fd < 0 || flock(g->lock_fd, LOCK_EX) != 0)
-			return -1;
-		if (fstat(g->lock_fd, &locked) == 0 &&
-		    stat(g->path, &named) == 0 && locked.st_ino == named.st_ino &&
-		    locked.st_dev == named.st_dev)
-			return 0;
-		close(g->lock_fd);	/* removed meanwhile: again */
-		g->lock_fd = -1;
-	}
-}
-
-/* Under the lock, by the last member out: the registry and slot files. */
-static void remove_files(const struct ring_group *g)
-{
-	char path[160];
-
-	for (uint32_t s = 0; s < BPFRING_GROUP_SLOTS; s++) {
-		snprintf(path, sizeof path, "%s.%u", g->path, s);
-		unlink(path);
-	}
-	unlink(g->path);
-}
 
 int ring_group_join(unsigned group, int ifindex, struct ring_group **out,
 		    char *errbuf)

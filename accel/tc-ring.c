@@ -28,6 +28,7 @@
 
 #include "accel/ring-group.h"
 #include "filter-jit/ebpf.h"
+#include "pcap-compat/errbuf.h"
 
 /* linux/bpf.h of kernels 6.6+; the headers here may be older. */
 #define ATTACH_TCX_INGRESS 46
@@ -58,18 +59,6 @@ struct tc_ring {
 	uint64_t cons;		/* our copy of the consumer position */
 	uint64_t mark;
 };
-
-static void errf(char *errbuf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void errf(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, TC_RING_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
 
 static void close_fd(int *fd)
 {
@@ -116,7 +105,7 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 
 	*out = NULL;
 	if (r == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	r->maps = (struct ebpf_tc_maps){ -1, -1, -1, -1, -1, 0 };
@@ -130,7 +119,7 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 	r->page = (size_t)sysconf(_SC_PAGESIZE);
 	r->ifindex = (int)if_nametoindex(params->ifname);
 	if (r->ifindex == 0) {
-		errf(errbuf, "%s: %s", params->ifname, strerror(errno));
+		pcap_errf(errbuf, "%s: %s", params->ifname, strerror(errno));
 		goto fail;
 	}
 	r->maps.ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "accel_ring", 0,
@@ -145,8 +134,8 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 					   4, 4, 1, NULL);
 	if (r->maps.ring_fd < 0 || r->maps.scratch_fd < 0 ||
 	    r->maps.count_fd < 0 || r->maps.config_fd < 0) {
-		errf(errbuf, "BPF maps for the ring (%llu bytes): %s",
-		     (unsigned long long)r->size, strerror(errno));
+		pcap_errf(errbuf, "BPF maps for the ring (%llu bytes): %s",
+			  (unsigned long long)r->size, strerror(errno));
 		goto fail;
 	}
 	r->consumer_page = mmap(NULL, r->page, PROT_READ | PROT_WRITE,
@@ -158,7 +147,7 @@ int tc_ring_open(const struct tc_ring_params *params, struct tc_ring **out,
 			r->consumer_page = NULL;
 		if (r->producer_map == MAP_FAILED)
 			r->producer_map = NULL;
-		errf(errbuf, "mapping the BPF ring: %s", strerror(errno));
+		pcap_errf(errbuf, "mapping the BPF ring: %s", strerror(errno));
 		goto fail;
 	}
 	r->data = (const uint8_t *)r->producer_map + r->page;
@@ -183,7 +172,7 @@ int tc_ring_directions(struct tc_ring *r, unsigned directions, char *errbuf)
 	uint32_t key = 0, value = directions;
 
 	if (bpf_map_update_elem(r->maps.config_fd, &key, &value, 0) != 0) {
-		errf(errbuf, "BPF ring direction: %s", strerror(errno));
+		pcap_errf(errbuf, "BPF ring direction: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -207,13 +196,13 @@ static int load_pair(struct tc_ring *r, const struct bpf_insn *filter,
 
 		if (ebpf_tc_capture(filter, len, &r->maps, d == 1, r->snaplen,
 				    &prog, ebuf) != 0) {
-			errf(errbuf, "filter for TC: %s", ebuf);
+			pcap_errf(errbuf, "filter for TC: %s", ebuf);
 			goto fail;
 		}
 		fd[d] = ebpf_prog_load(&prog, EBPF_CTX_SKB, NULL, 0, ebuf);
 		ebpf_prog_free(&prog);
 		if (fd[d] < 0) {
-			errf(errbuf, "TC program: %s", ebuf);
+			pcap_errf(errbuf, "TC program: %s", ebuf);
 			goto fail;
 		}
 	}
@@ -232,7 +221,7 @@ int tc_ring_prepare(struct tc_ring *r, const struct bpf_insn *filter,
 	int fd[2];
 
 	if (copy == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	if (load_pair(r, filter, len, fd, errbuf) != 0) {
@@ -277,8 +266,8 @@ int tc_ring_filter(struct tc_ring *r, const struct bpf_insn *filter,
 	for (int d = 0; d < 2; d++) {
 		if (r->link_fd[d] >= 0) {
 			if (bpf_link_update(r->link_fd[d], fd[d], NULL) != 0) {
-				errf(errbuf, "replacing the TC program: %s",
-				     strerror(errno));
+				pcap_errf(errbuf, "replacing the TC program: %s",
+					  strerror(errno));
 				goto fail;
 			}
 			continue;
@@ -286,9 +275,9 @@ int tc_ring_filter(struct tc_ring *r, const struct bpf_insn *filter,
 		r->link_fd[d] = bpf_link_create(fd[d], r->ifindex, attach[d],
 						NULL);
 		if (r->link_fd[d] < 0) {
-			errf(errbuf, "attaching the TC program (%s): %s%s",
-			     d ? "egress" : "ingress", strerror(errno),
-			     errno == EINVAL ? " (TCX needs Linux 6.6)" : "");
+			pcap_errf(errbuf, "attaching the TC program (%s): %s%s",
+				  d ? "egress" : "ingress", strerror(errno),
+				  errno == EINVAL ? " (TCX needs Linux 6.6)" : "");
 			goto fail;
 		}
 	}
@@ -383,12 +372,12 @@ int tc_ring_stats(const struct tc_ring *r, uint64_t *accepted,
 
 	*accepted = *dropped = 0;
 	if (cpus <= 0 || (v = calloc((size_t)cpus, 8)) == NULL) {
-		errf(errbuf, "BPF ring statistics: out of memory");
+		pcap_errf(errbuf, "BPF ring statistics: out of memory");
 		return -1;
 	}
 	for (uint32_t key = 0; key < 2; key++) {
 		if (bpf_map_lookup_elem(r->maps.count_fd, &key, v) != 0) {
-			errf(errbuf, "BPF ring statistics: %s", strerror(errno));
+			pcap_errf(errbuf, "BPF ring statistics: %s", strerror(errno));
 			free(v);
 			return -1;
 		}

@@ -10,13 +10,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "accel/accel.h"
@@ -28,33 +25,21 @@
 #define COALESCE_PACKETS 256
 
 struct xdp_source {
+	struct netdev_wait w;	/* first: netdev.c's ops use it */
 	struct xsk_set *set;
-	int wake_fd;		/* breakloop from another thread */
 	int epoll_fd;		/* pcap_get_selectable_fd() */
 	int promisc_fd;		/* holds the promiscuous membership; or -1 */
-	struct pollfd *pfds;	/* the sockets, then wake_fd */
-	size_t npfds;
-	bool nonblock;
-	/* After a wakeup, let up to this much time pass before reading a
-	 * short batch (TPACKET_V3's block timeout, as accel: devices have
-	 * it); 0 in immediate mode. */
-	struct timespec coalesce;
 	/* Packets already queued when the filter changed: they passed the
 	 * old one, the new one runs on them here. */
 	uint64_t refilter;
 	struct user_filter new_filter;
-	/* One read's delivery. */
-	pcap_t *p;
-	pcap_handler cb;
-	u_char *user;
-	int delivered;
 };
 
 static void on_packet(void *ctx, const uint8_t *data, uint32_t len,
 		      uint64_t ts_ns)
 {
-	struct xdp_source *x = ctx;
-	pcap_t *p = x->p;
+	pcap_t *p = ctx;
+	struct xdp_source *x = p->priv;
 	struct pcap_pkthdr h;
 
 	h.len = len;
@@ -64,51 +49,19 @@ static void on_packet(void *ctx, const uint8_t *data, uint32_t len,
 		if (!user_filter_accepts(&x->new_filter, data, h.len, h.caplen))
 			return;
 	}
-	h.ts.tv_sec = (time_t)(ts_ns / 1000000000u);
-	h.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000u);
-	if (p->opt.tstamp_precision != PCAP_TSTAMP_PRECISION_NANO)
-		h.ts.tv_usec /= 1000;
-	x->delivered += pcap_deliver(p, &h, data, x->cb, x->user);
+	netdev_stamp(p, ts_ns, &h.ts);
+	netdev_deliver(p, &h, data);
 }
 
-static int xdp_read(pcap_t *p, int max, pcap_handler cb, u_char *user)
+static int read_some(pcap_t *p, int max)
 {
-	struct xdp_source *x = p->priv;
+	return xsk_set_read(((struct xdp_source *)p->priv)->set, max,
+			    on_packet, p);
+}
 
-	for (;;) {
-		int n;
-
-		if (pcap_take_break(p))
-			return PCAP_ERROR_BREAK;
-		x->p = p;
-		x->cb = cb;
-		x->user = user;
-		x->delivered = 0;
-		n = xsk_set_read(x->set, max, on_packet, x);
-		if (n > 0)
-			return x->delivered;
-		if (x->nonblock)
-			return 0;
-		n = poll(x->pfds, x->npfds,
-			 p->opt.timeout_ms > 0 ? p->opt.timeout_ms : -1);
-		if (n < 0 && errno != EINTR) {
-			pcap_errnof(p->errbuf, errno, "poll");
-			return PCAP_ERROR;
-		}
-		if (x->pfds[x->npfds - 1].revents & POLLIN) {
-			uint64_t v;
-
-			if (read(x->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
-				return PCAP_ERROR;
-		}
-		if (n == 0 && !xsk_set_ready(x->set))
-			return 0;	/* the timeout, as libpcap */
-		/* Woken for a few packets: more are likely on their way, and
-		 * a wakeup costs more than the packets it brings. */
-		if (n > 0 && x->coalesce.tv_nsec > 0 &&
-		    xsk_set_queued(x->set) < COALESCE_PACKETS)
-			nanosleep(&x->coalesce, NULL);
-	}
+static uint64_t queued(pcap_t *p)
+{
+	return xsk_set_queued(((struct xdp_source *)p->priv)->set);
 }
 
 static int xdp_set_filter(pcap_t *p, const struct bpf_program *fp)
@@ -116,18 +69,8 @@ static int xdp_set_filter(pcap_t *p, const struct bpf_program *fp)
 	struct xdp_source *x = p->priv;
 	char err[XSK_ERRBUF_SIZE];
 
-	if (fp == NULL) {
-		pcap_errf(p->errbuf, "setfilter: No filter specified");
+	if (netdev_filter_check(p, fp, &x->new_filter) != 0)
 		return -1;
-	}
-	if (!bpf_check(fp->bf_insns, (int)fp->bf_len)) {
-		pcap_errf(p->errbuf, "BPF program is not valid");
-		return -1;
-	}
-	if (user_filter_set(&x->new_filter, fp) != 0) {
-		pcap_errnof(p->errbuf, errno, "malloc");
-		return -1;
-	}
 	if (xsk_set_filter(x->set, fp->bf_insns, fp->bf_len, err) != 0) {
 		/* The kernel cannot run this one (a protochain loop, say):
 		 * every packet comes up and the filter runs here. */
@@ -193,37 +136,15 @@ static int xdp_stats(pcap_t *p, struct pcap_stat *ps)
 	return 0;
 }
 
-static int xdp_get_nonblock(pcap_t *p)
-{
-	return ((struct xdp_source *)p->priv)->nonblock;
-}
-
-static int xdp_set_nonblock(pcap_t *p, int nonblock)
-{
-	((struct xdp_source *)p->priv)->nonblock = nonblock != 0;
-	return 0;
-}
-
-static void xdp_wake(pcap_t *p)
-{
-	struct xdp_source *x = p->priv;
-	uint64_t one = 1;
-
-	if (x->wake_fd >= 0 && write(x->wake_fd, &one, sizeof one) < 0)
-		return;		/* already signalled to the limit */
-}
-
 static void release(struct xdp_source *x)
 {
 	xsk_set_close(x->set);
-	if (x->wake_fd >= 0)
-		close(x->wake_fd);
+	netdev_wait_close(&x->w);
 	if (x->epoll_fd >= 0)
 		close(x->epoll_fd);
 	if (x->promisc_fd >= 0)
 		close(x->promisc_fd);
 	user_filter_clear(&x->new_filter);
-	free(x->pfds);
 }
 
 static void xdp_close(pcap_t *p)
@@ -235,44 +156,46 @@ static void xdp_close(pcap_t *p)
 static const struct source_ops xdp_ops = {
 	.name = "xdp",
 	.transient_data = true,
-	.read = xdp_read,
+	.read = netdev_read,
 	.inject = xdp_inject,
 	.set_filter = xdp_set_filter,
 	.prepare_filter = xdp_prepare_filter,
 	.set_direction = xdp_set_direction,
-	.get_nonblock = xdp_get_nonblock,
-	.set_nonblock = xdp_set_nonblock,
+	.get_nonblock = netdev_get_nonblock,
+	.set_nonblock = netdev_set_nonblock,
 	.stats = xdp_stats,
-	.wake = xdp_wake,
+	.wake = netdev_wake,
 	.close = xdp_close,
 };
 
 /* ------------------------------------------------------------------ */
 /* Activation.                                                          */
 
-static int poll_fds(pcap_t *p, struct xdp_source *x)
+/* The sockets, for our waiting and in an epoll set for the application. */
+static int poll_fds(pcap_t *p, struct xdp_source *x,
+		    const struct accel_conf *conf, size_t dev)
 {
 	const int *fds;
 	size_t n = xsk_set_fds(x->set, &fds);
 
-	x->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (netdev_wait_init(p, &x->w, fds, n, conf, dev) != 0)
+		return PCAP_ERROR;
+	x->w.read_some = read_some;
+	x->w.queued = queued;
+	x->w.short_batch = COALESCE_PACKETS;
 	x->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	x->pfds = calloc(n + 1, sizeof *x->pfds);
-	if (x->wake_fd < 0 || x->epoll_fd < 0 || x->pfds == NULL) {
-		pcap_errnof(p->errbuf, errno, "xdp: poll set");
+	if (x->epoll_fd < 0) {
+		pcap_errnof(p->errbuf, errno, "epoll_create1");
 		return PCAP_ERROR;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.fd = fds[i] };
 
-		x->pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 		if (epoll_ctl(x->epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
 			pcap_errnof(p->errbuf, errno, "epoll_ctl");
 			return PCAP_ERROR;
 		}
 	}
-	x->pfds[n] = (struct pollfd){ .fd = x->wake_fd, .events = POLLIN };
-	x->npfds = n + 1;
 	return 0;
 }
 
@@ -310,7 +233,7 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		pcap_errnof(p->errbuf, errno, "malloc");
 		return PCAP_ERROR;
 	}
-	x->wake_fd = x->epoll_fd = x->promisc_fd = -1;
+	x->w.wake_fd = x->epoll_fd = x->promisc_fd = -1;
 	read_params(conf, dev, &xp);
 	status = netdev_check_ethernet(p, name, "xdp");
 	if (status == 0 && p->opt.promisc)
@@ -324,7 +247,7 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		status = PCAP_ERROR;
 	}
 	if (status == 0)
-		status = poll_fds(p, x);
+		status = poll_fds(p, x, conf, dev);
 	if (status != 0) {
 		release(x);
 		free(x);
@@ -340,15 +263,6 @@ int xdp_activate(pcap_t *p, const struct accel_conf *conf, size_t dev)
 	free(p->tstamp_type_list);
 	p->tstamp_type_list = NULL;	/* host time only */
 	p->tstamp_type_count = 0;
-	x->nonblock = p->opt.nonblock != 0;
-	if (!p->opt.immediate) {
-		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
-
-		x->coalesce.tv_sec = (time_t)(ms / 1000);
-		x->coalesce.tv_nsec = (long)(ms % 1000) * 1000000;
-		if (x->coalesce.tv_sec > 0)	/* a second at most */
-			x->coalesce = (struct timespec){ 0, 999999999 };
-	}
 	netdev_take_over(p, x, &xdp_ops);
 	p->fd = p->selectable_fd = x->epoll_fd;
 	return 0;

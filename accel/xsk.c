@@ -32,6 +32,7 @@
 #include <xdp/xsk.h>
 
 #include "filter-jit/ebpf.h"
+#include "pcap-compat/errbuf.h"
 
 #ifndef SO_PREFER_BUSY_POLL
 #define SO_PREFER_BUSY_POLL 69
@@ -84,18 +85,6 @@ struct xsk_set {
 	char mode[64];
 };
 
-static void errf(char *errbuf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void errf(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, XSK_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
-
 /* The device's receive queues: /sys/class/net/DEV/queues/rx-N. */
 static int count_rx_queues(const char *ifname, uint32_t *count,
 			   char *errbuf)
@@ -106,7 +95,7 @@ static int count_rx_queues(const char *ifname, uint32_t *count,
 
 	snprintf(path, sizeof path, "/sys/class/net/%s/queues", ifname);
 	if ((d = opendir(path)) == NULL) {
-		errf(errbuf, "%s: %s", path, strerror(errno));
+		pcap_errf(errbuf, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	*count = 0;
@@ -142,8 +131,8 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (q->area == MAP_FAILED) {
 		q->area = NULL;
-		errf(errbuf, "AF_XDP frames for queue %u: %s", q->id,
-		     strerror(errno));
+		pcap_errf(errbuf, "AF_XDP frames for queue %u: %s", q->id,
+			  strerror(errno));
 		return -1;
 	}
 	/* Each packet has a frame of its own, so a page serves two: huge
@@ -151,15 +140,15 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 	(void)madvise(q->area, q->area_len, MADV_HUGEPAGE);
 	q->refill = calloc(set->ring_slots, sizeof *q->refill);
 	if (q->refill == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	err = xsk_umem__create(&q->umem, q->area, q->area_len, &q->fill,
 			       &q->comp, &ucfg);
 	if (err != 0) {
 		q->umem = NULL;
-		errf(errbuf, "AF_XDP UMEM for queue %u: %s", q->id,
-		     strerror(-err));
+		pcap_errf(errbuf, "AF_XDP UMEM for queue %u: %s", q->id,
+			  strerror(-err));
 		return -1;
 	}
 	/* zero-copy if asked (or if it can, for auto), else copy */
@@ -178,11 +167,11 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 			break;
 	}
 	if (err != 0) {
-		errf(errbuf, "AF_XDP socket on %s queue %u%s: %s%s",
-		     params->ifname, q->id,
-		     params->zero_copy == 1 ? " (zero-copy)" : "",
-		     strerror(-err),
-		     err == -EBUSY ? " (another AF_XDP socket is on that queue: "
+		pcap_errf(errbuf, "AF_XDP socket on %s queue %u%s: %s%s",
+			  params->ifname, q->id,
+			  params->zero_copy == 1 ? " (zero-copy)" : "",
+			  strerror(-err),
+			  err == -EBUSY ? " (another AF_XDP socket is on that queue: "
 				     "one xdp capture per device)" : "");
 		return -1;
 	}
@@ -193,7 +182,7 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 	/* every receive frame starts in the fill ring */
 	if (xsk_ring_prod__reserve(&q->fill, set->ring_slots, &idx) !=
 	    set->ring_slots) {
-		errf(errbuf, "AF_XDP fill ring of queue %u: short", q->id);
+		pcap_errf(errbuf, "AF_XDP fill ring of queue %u: short", q->id);
 		return -1;
 	}
 	for (unsigned i = 0; i < set->ring_slots; i++)
@@ -210,7 +199,7 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 			       sizeof us) != 0 ||
 		    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget,
 			       sizeof budget) != 0) {
-			errf(errbuf, "busy_poll_us: %s", strerror(errno));
+			pcap_errf(errbuf, "busy_poll_us: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -260,7 +249,7 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 
 	*out = NULL;
 	if (set == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	set->xsk_map_fd = set->count_map_fd = set->prog_fd = set->link_fd = -1;
@@ -271,7 +260,7 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 	set->attach = params->attach;
 	set->ifindex = (int)if_nametoindex(params->ifname);
 	if (set->ifindex == 0) {
-		errf(errbuf, "%s: %s", params->ifname, strerror(errno));
+		pcap_errf(errbuf, "%s: %s", params->ifname, strerror(errno));
 		goto fail;
 	}
 	if (count_rx_queues(params->ifname, &rx_queues, errbuf) != 0)
@@ -280,15 +269,15 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 	set->q = calloc(set->n, sizeof *set->q);
 	set->fds = calloc(set->n, sizeof *set->fds);
 	if (set->q == NULL || set->fds == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		goto fail;
 	}
 	for (size_t i = 0; i < set->n; i++) {
 		set->q[i].id = params->queues != NULL ? params->queues[i]
 						      : (uint32_t)i;
 		if (set->q[i].id >= rx_queues) {
-			errf(errbuf, "%s has %u receive queues: no queue %u",
-			     params->ifname, rx_queues, set->q[i].id);
+			pcap_errf(errbuf, "%s has %u receive queues: no queue %u",
+				  params->ifname, rx_queues, set->q[i].id);
 			goto fail;
 		}
 	}
@@ -297,7 +286,7 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 	set->count_map_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY,
 					   "accel_matched", 4, 8, 1, NULL);
 	if (set->xsk_map_fd < 0 || set->count_map_fd < 0) {
-		errf(errbuf, "BPF maps for AF_XDP: %s", strerror(errno));
+		pcap_errf(errbuf, "BPF maps for AF_XDP: %s", strerror(errno));
 		goto fail;
 	}
 	for (size_t i = 0; i < set->n; i++) {
@@ -308,7 +297,7 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 			goto fail;
 		fd = set->fds[i] = xsk_socket__fd(q->xsk);
 		if (bpf_map_update_elem(set->xsk_map_fd, &q->id, &fd, 0) != 0) {
-			errf(errbuf, "AF_XDP socket map: %s", strerror(errno));
+			pcap_errf(errbuf, "AF_XDP socket map: %s", strerror(errno));
 			goto fail;
 		}
 	}
@@ -352,13 +341,13 @@ static int load_program(struct xsk_set *set, const struct bpf_insn *filter,
 	}
 	if (ebpf_xdp_capture(filter, len, set->xsk_map_fd, set->count_map_fd,
 			     &prog, ebuf) != 0) {
-		errf(errbuf, "filter for XDP: %s", ebuf);
+		pcap_errf(errbuf, "filter for XDP: %s", ebuf);
 		return -1;
 	}
 	fd = ebpf_prog_load(&prog, EBPF_CTX_XDP, NULL, 0, ebuf);
 	ebpf_prog_free(&prog);
 	if (fd < 0)
-		errf(errbuf, "XDP program: %s", ebuf);
+		pcap_errf(errbuf, "XDP program: %s", ebuf);
 	return fd;
 }
 
@@ -370,7 +359,7 @@ int xsk_set_prepare(struct xsk_set *set, const struct bpf_insn *filter,
 	int fd;
 
 	if (copy == NULL) {
-		errf(errbuf, "malloc: %s", strerror(errno));
+		pcap_errf(errbuf, "malloc: %s", strerror(errno));
 		return -1;
 	}
 	if ((fd = load_program(set, filter, len, errbuf)) < 0) {
@@ -414,8 +403,8 @@ int xsk_set_filter(struct xsk_set *set, const struct bpf_insn *filter,
 		return -1;
 	if (set->link_fd >= 0) {
 		if (bpf_link_update(set->link_fd, fd, NULL) != 0) {
-			errf(errbuf, "replacing the XDP program: %s",
-			     strerror(errno));
+			pcap_errf(errbuf, "replacing the XDP program: %s",
+				  strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -428,12 +417,12 @@ int xsk_set_filter(struct xsk_set *set, const struct bpf_insn *filter,
 		if (set->link_fd < 0) {
 			int e = errno;
 
-			errf(errbuf, "attaching the XDP program%s: %s%s",
-			     set->attach == XSK_ATTACH_NATIVE ? " (native)" :
-			     set->attach == XSK_ATTACH_GENERIC ? " (generic)"
+			pcap_errf(errbuf, "attaching the XDP program%s: %s%s",
+				  set->attach == XSK_ATTACH_NATIVE ? " (native)" :
+				  set->attach == XSK_ATTACH_GENERIC ? " (generic)"
 							       : "",
-			     strerror(e),
-			     e == EBUSY || e == EEXIST
+				  strerror(e),
+				  e == EBUSY || e == EEXIST
 				     ? " (another XDP program is on the device)"
 				     : "");
 			close(fd);
@@ -619,11 +608,11 @@ int xsk_set_stats(const struct xsk_set *set, uint64_t *matched,
 
 	*matched = *dropped = 0;
 	if (cpus <= 0 || (per_cpu = calloc((size_t)cpus, 8)) == NULL) {
-		errf(errbuf, "AF_XDP statistics: out of memory");
+		pcap_errf(errbuf, "AF_XDP statistics: out of memory");
 		return -1;
 	}
 	if (bpf_map_lookup_elem(set->count_map_fd, &key, per_cpu) != 0) {
-		errf(errbuf, "AF_XDP statistics: %s", strerror(errno));
+		pcap_errf(errbuf, "AF_XDP statistics: %s", strerror(errno));
 		free(per_cpu);
 		return -1;
 	}
@@ -636,7 +625,7 @@ int xsk_set_stats(const struct xsk_set *set, uint64_t *matched,
 
 		if (getsockopt(set->fds[i], SOL_XDP, XDP_STATISTICS, &st,
 			       &len) != 0) {
-			errf(errbuf, "XDP_STATISTICS: %s", strerror(errno));
+			pcap_errf(errbuf, "XDP_STATISTICS: %s", strerror(errno));
 			return -1;
 		}
 		*dropped += st.rx_dropped + st.rx_ring_full;
@@ -665,7 +654,7 @@ ssize_t xsk_set_send(struct xsk_set *set, const void *frame, size_t len,
 	uint64_t addr;
 
 	if (len > set->frame_size - XDP_PACKET_HEADROOM) {
-		errf(errbuf, "send: %zu bytes do not fit an AF_XDP frame", len);
+		pcap_errf(errbuf, "send: %zu bytes do not fit an AF_XDP frame", len);
 		return -1;
 	}
 	reap_sent(q);
@@ -674,7 +663,7 @@ ssize_t xsk_set_send(struct xsk_set *set, const void *frame, size_t len,
 		reap_sent(q);
 	}
 	if (q->n_tx_free == 0 || xsk_ring_prod__reserve(&q->tx, 1, &idx) != 1) {
-		errf(errbuf, "send: %s", strerror(EAGAIN));
+		pcap_errf(errbuf, "send: %s", strerror(EAGAIN));
 		return -1;
 	}
 	addr = q->tx_free[--q->n_tx_free];
@@ -684,7 +673,7 @@ ssize_t xsk_set_send(struct xsk_set *set, const void *frame, size_t len,
 	xsk_ring_prod__submit(&q->tx, 1);
 	if (sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS) {
-		errf(errbuf, "send: %s", strerror(errno));
+		pcap_errf(errbuf, "send: %s", strerror(errno));
 		return -1;
 	}
 	return (ssize_t)len;

@@ -57,66 +57,7 @@ static struct ebpf_insn insn(uint8_t code, int dst, int src, int16_t off,
 #define XDP_DATA_META 8
 #define XDP_RX_QUEUE 16
 
-int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
-		     int xsk_map_fd, int count_map_fd, struct ebpf_prog *out,
-		     char *errbuf)
-{
-	const struct ebpf_insn prologue[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_ktime_get_ns),
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		MOV64_REG(BPF_REG_1, BPF_REG_6),
-		MOV64_IMM(BPF_REG_2, -XSK_META_LEN),
-		CALL(BPF_FUNC_xdp_adjust_meta),
-		JNE_IMM(BPF_REG_0, 0, 7),	/* no metadata here: skip */
-		LDX(BPF_W, BPF_REG_2, BPF_REG_6, XDP_DATA_META),
-		LDX(BPF_W, BPF_REG_3, BPF_REG_6, XDP_DATA),
-		MOV64_REG(BPF_REG_4, BPF_REG_2),
-		ADD64_IMM(BPF_REG_4, XSK_META_LEN),
-		JGT_REG(BPF_REG_4, BPF_REG_3, 2),
-		STX(BPF_DW, BPF_REG_2, BPF_REG_7, 0),
-		ST(BPF_DW, BPF_REG_2, 8, XSK_META_MAGIC),
-		MOV64_REG(BPF_REG_1, BPF_REG_6),
-	};
-	const struct ebpf_insn accept[] = {
-		/* (*matched[0])++ on this CPU */
-		ST(BPF_W, BPF_REG_10, -72, 0),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ADD64_IMM(BPF_REG_2, -72),
-		LD_MAP(BPF_REG_1, count_map_fd),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JEQ_IMM(BPF_REG_0, 0, 3),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ADD64_IMM(BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		/* to this queue's socket; no socket there: on to the stack */
-		LD_MAP(BPF_REG_1, xsk_map_fd),
-		LDX(BPF_W, BPF_REG_2, BPF_REG_6, XDP_RX_QUEUE),
-		MOV64_IMM(BPF_REG_3, XDP_PASS),
-		CALL(BPF_FUNC_redirect_map),
-		EXIT(),
-	};
-	const struct ebpf_insn reject[] = {
-		MOV64_IMM(BPF_REG_0, XDP_PASS),
-		EXIT(),
-	};
-	const struct ebpf_wrap wrap = {
-		.prologue = prologue,
-		.prologue_len = sizeof prologue / sizeof prologue[0],
-		.accept = accept, .accept_len = sizeof accept / sizeof accept[0],
-		.reject = reject, .reject_len = sizeof reject / sizeof reject[0],
-	};
-
-	return cbpf_to_ebpf_wrapped(filter, len, EBPF_CTX_XDP, &wrap, out,
-				    errbuf);
-}
-
-#define SKB(field) ((int16_t)offsetof(struct __sk_buff, field))
-#define REC(field) ((int16_t)offsetof(struct bpfring_rec, field))
-#define TCX_NEXT (-1)		/* TC_ACT_UNSPEC: on to the next program */
 #define KEY (-72)		/* a map key, below the filter's M[] */
-
-_Static_assert(sizeof(struct bpfring_rec) == 32, "bpfring_rec layout");
 
 /* A few instructions with forward jumps to labels, resolved at the end. */
 #define BUILD_MAX 192
@@ -145,6 +86,12 @@ static void label(struct build *b, int l)
 	b->at[l] = (int)b->n;
 }
 
+static void put_ld_map(struct build *b, int reg, int fd)
+{
+	put(b, insn(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0, fd));
+	put(b, insn(0, 0, 0, 0, 0));
+}
+
 static void resolve(struct build *b)
 {
 	for (u_int i = 0; i < b->n; i++)
@@ -152,11 +99,70 @@ static void resolve(struct build *b)
 			b->insn[i].off = (int16_t)(b->at[b->label_of[i]] - (int)i - 1);
 }
 
-static void put_ld_map(struct build *b, int reg, int fd)
+/* (*(u64 *)map[key])++ on this CPU (a per-CPU array). */
+static void count(struct build *b, int map_fd, int32_t key)
 {
-	put(b, insn(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0, fd));
-	put(b, insn(0, 0, 0, 0, 0));
+	put(b, ST(BPF_W, BPF_REG_10, KEY, key));
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	put(b, ADD64_IMM(BPF_REG_2, KEY));
+	put_ld_map(b, BPF_REG_1, map_fd);
+	put(b, CALL(BPF_FUNC_map_lookup_elem));
+	put(b, JEQ_IMM(BPF_REG_0, 0, 3));
+	put(b, LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0));
+	put(b, ADD64_IMM(BPF_REG_1, 1));
+	put(b, STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0));
 }
+
+int ebpf_xdp_capture(const struct bpf_insn *filter, u_int len,
+		     int xsk_map_fd, int count_map_fd, struct ebpf_prog *out,
+		     char *errbuf)
+{
+	const struct ebpf_insn prologue[] = {
+		MOV64_REG(BPF_REG_6, BPF_REG_1),
+		CALL(BPF_FUNC_ktime_get_ns),
+		MOV64_REG(BPF_REG_7, BPF_REG_0),
+		MOV64_REG(BPF_REG_1, BPF_REG_6),
+		MOV64_IMM(BPF_REG_2, -XSK_META_LEN),
+		CALL(BPF_FUNC_xdp_adjust_meta),
+		JNE_IMM(BPF_REG_0, 0, 7),	/* no metadata here: skip */
+		LDX(BPF_W, BPF_REG_2, BPF_REG_6, XDP_DATA_META),
+		LDX(BPF_W, BPF_REG_3, BPF_REG_6, XDP_DATA),
+		MOV64_REG(BPF_REG_4, BPF_REG_2),
+		ADD64_IMM(BPF_REG_4, XSK_META_LEN),
+		JGT_REG(BPF_REG_4, BPF_REG_3, 2),
+		STX(BPF_DW, BPF_REG_2, BPF_REG_7, 0),
+		ST(BPF_DW, BPF_REG_2, 8, XSK_META_MAGIC),
+		MOV64_REG(BPF_REG_1, BPF_REG_6),
+	};
+	struct build accept = { .n = 0 };
+	const struct ebpf_insn reject[] = {
+		MOV64_IMM(BPF_REG_0, XDP_PASS),
+		EXIT(),
+	};
+	struct ebpf_wrap wrap = {
+		.prologue = prologue,
+		.prologue_len = sizeof prologue / sizeof prologue[0],
+		.accept = accept.insn,
+		.reject = reject, .reject_len = sizeof reject / sizeof reject[0],
+	};
+
+	count(&accept, count_map_fd, 0);
+	/* to this queue's socket; no socket there: on to the stack */
+	put_ld_map(&accept, BPF_REG_1, xsk_map_fd);
+	put(&accept, LDX(BPF_W, BPF_REG_2, BPF_REG_6, XDP_RX_QUEUE));
+	put(&accept, MOV64_IMM(BPF_REG_3, XDP_PASS));
+	put(&accept, CALL(BPF_FUNC_redirect_map));
+	put(&accept, EXIT());
+	wrap.accept_len = accept.n;
+	return cbpf_to_ebpf_wrapped(filter, len, EBPF_CTX_XDP, &wrap, out,
+				    errbuf);
+}
+
+#define SKB(field) ((int16_t)offsetof(struct __sk_buff, field))
+#define REC(field) ((int16_t)offsetof(struct bpfring_rec, field))
+#define TCX_NEXT (-1)		/* TC_ACT_UNSPEC: on to the next program */
+
+_Static_assert(sizeof(struct bpfring_rec) == 32, "bpfring_rec layout");
 
 /* dst = *(u32 *)map[key], or on to TAKE when there is none. */
 static void load_member(struct build *b, int map_fd, int32_t key, int dst,
@@ -269,6 +275,67 @@ static void group_block(struct build *b, int group_fd, uint32_t slot)
 	put(b, MOV64_IMM(BPF_REG_0, TCX_NEXT));
 	put(b, EXIT());
 	label(b, L_TAKE);
+}
+
+/* Count the packet, write its record and bytes to the ring (a full one
+ * counted as a drop), and let it go on. */
+static void record_block(struct build *b, const struct ebpf_tc_maps *maps,
+			 bool egress, int32_t cap)
+{
+	enum { L_PASS = 6, L_OUTPUT = 7 };	/* after group_block's */
+
+	count(b, maps->count_fd, 0);
+	/* r7 = this CPU's scratch record */
+	put(b, CALL(BPF_FUNC_get_smp_processor_id));
+	put(b, STX(BPF_W, BPF_REG_10, BPF_REG_0, KEY));
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	put(b, ADD64_IMM(BPF_REG_2, KEY));
+	put_ld_map(b, BPF_REG_1, maps->scratch_fd);
+	put(b, CALL(BPF_FUNC_map_lookup_elem));
+	put_jump(b, JEQ_IMM(BPF_REG_0, 0, 0), L_PASS);
+	put(b, MOV64_REG(BPF_REG_7, BPF_REG_0));
+	/* r8 = length, r9 = min(length, snapshot) */
+	put(b, LDX(BPF_W, BPF_REG_8, BPF_REG_6, SKB(len)));
+	put(b, MOV64_REG(BPF_REG_9, BPF_REG_8));
+	put(b, JLE_IMM(BPF_REG_9, cap, 1));
+	put(b, MOV64_IMM(BPF_REG_9, cap));
+	put(b, CALL(BPF_FUNC_ktime_get_ns));
+	put(b, STX(BPF_DW, BPF_REG_7, BPF_REG_0, REC(ts_ns)));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(ifindex)));
+	put(b, STX(BPF_W, BPF_REG_7, BPF_REG_1, REC(ifindex)));
+	put(b, STX(BPF_W, BPF_REG_7, BPF_REG_8, REC(len)));
+	put(b, STX(BPF_W, BPF_REG_7, BPF_REG_9, REC(caplen)));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(protocol)));
+	put(b, STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(protocol)));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_tci)));
+	put(b, STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(vlan_tci)));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_proto)));
+	put(b, STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(vlan_tpid)));
+	put(b, LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_present)));
+	put(b, STX(BPF_B, BPF_REG_7, BPF_REG_1, REC(vlan_present)));
+	put(b, egress ? MOV64_IMM(BPF_REG_1, PACKET_OUTGOING)
+		      : LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(pkt_type)));
+	put(b, STX(BPF_B, BPF_REG_7, BPF_REG_1, REC(pkttype)));
+	/* the bytes */
+	put_jump(b, JEQ_IMM(BPF_REG_9, 0, 0), L_OUTPUT);
+	put(b, MOV64_REG(BPF_REG_1, BPF_REG_6));
+	put(b, MOV64_IMM(BPF_REG_2, 0));
+	put(b, MOV64_REG(BPF_REG_3, BPF_REG_7));
+	put(b, ADD64_IMM(BPF_REG_3, (int32_t)sizeof(struct bpfring_rec)));
+	put(b, MOV64_REG(BPF_REG_4, BPF_REG_9));
+	put(b, CALL(BPF_FUNC_skb_load_bytes));
+	label(b, L_OUTPUT);
+	put_ld_map(b, BPF_REG_1, maps->ring_fd);
+	put(b, MOV64_REG(BPF_REG_2, BPF_REG_7));
+	put(b, MOV64_REG(BPF_REG_3, BPF_REG_9));
+	put(b, ADD64_IMM(BPF_REG_3, (int32_t)sizeof(struct bpfring_rec)));
+	put(b, MOV64_IMM(BPF_REG_4, 0));
+	put(b, CALL(BPF_FUNC_ringbuf_output));
+	put_jump(b, JEQ_IMM(BPF_REG_0, 0, 0), L_PASS);
+	count(b, maps->count_fd, 1);
+	label(b, L_PASS);
+	put(b, MOV64_IMM(BPF_REG_0, TCX_NEXT));
+	put(b, EXIT());
 	resolve(b);
 }
 
@@ -294,99 +361,22 @@ int ebpf_tc_capture(const struct bpf_insn *filter, u_int len,
 		EXIT(),
 		MOV64_REG(BPF_REG_1, BPF_REG_6),
 	};
-	const struct ebpf_insn accept[] = {
-		/* counts[0]++: accepted */
-		ST(BPF_W, BPF_REG_10, KEY, 0),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ADD64_IMM(BPF_REG_2, KEY),
-		LD_MAP(BPF_REG_1, maps->count_fd),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JEQ_IMM(BPF_REG_0, 0, 3),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ADD64_IMM(BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		/* r7 = this CPU's scratch record */
-		CALL(BPF_FUNC_get_smp_processor_id),
-		STX(BPF_W, BPF_REG_10, BPF_REG_0, KEY),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ADD64_IMM(BPF_REG_2, KEY),
-		LD_MAP(BPF_REG_1, maps->scratch_fd),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JEQ_IMM(BPF_REG_0, 0, 46),		/* to "pass" */
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		/* r8 = length, r9 = min(length, snapshot) */
-		LDX(BPF_W, BPF_REG_8, BPF_REG_6, SKB(len)),
-		MOV64_REG(BPF_REG_9, BPF_REG_8),
-		JLE_IMM(BPF_REG_9, cap, 1),
-		MOV64_IMM(BPF_REG_9, cap),
-		CALL(BPF_FUNC_ktime_get_ns),
-		STX(BPF_DW, BPF_REG_7, BPF_REG_0, REC(ts_ns)),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(ifindex)),
-		STX(BPF_W, BPF_REG_7, BPF_REG_1, REC(ifindex)),
-		STX(BPF_W, BPF_REG_7, BPF_REG_8, REC(len)),
-		STX(BPF_W, BPF_REG_7, BPF_REG_9, REC(caplen)),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(protocol)),
-		STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(protocol)),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_tci)),
-		STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(vlan_tci)),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_proto)),
-		STX(BPF_H, BPF_REG_7, BPF_REG_1, REC(vlan_tpid)),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(vlan_present)),
-		STX(BPF_B, BPF_REG_7, BPF_REG_1, REC(vlan_present)),
-		egress ? MOV64_IMM(BPF_REG_1, PACKET_OUTGOING)
-		       : LDX(BPF_W, BPF_REG_1, BPF_REG_6, SKB(pkt_type)),
-		STX(BPF_B, BPF_REG_7, BPF_REG_1, REC(pkttype)),
-		/* the bytes */
-		JEQ_IMM(BPF_REG_9, 0, 6),
-		MOV64_REG(BPF_REG_1, BPF_REG_6),
-		MOV64_IMM(BPF_REG_2, 0),
-		MOV64_REG(BPF_REG_3, BPF_REG_7),
-		ADD64_IMM(BPF_REG_3, (int32_t)sizeof(struct bpfring_rec)),
-		MOV64_REG(BPF_REG_4, BPF_REG_9),
-		CALL(BPF_FUNC_skb_load_bytes),
-		/* into the ring; no room: counts[1]++ */
-		LD_MAP(BPF_REG_1, maps->ring_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_7),
-		MOV64_REG(BPF_REG_3, BPF_REG_9),
-		ADD64_IMM(BPF_REG_3, (int32_t)sizeof(struct bpfring_rec)),
-		MOV64_IMM(BPF_REG_4, 0),
-		CALL(BPF_FUNC_ringbuf_output),
-		JEQ_IMM(BPF_REG_0, 0, 10),
-		ST(BPF_W, BPF_REG_10, KEY, 1),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ADD64_IMM(BPF_REG_2, KEY),
-		LD_MAP(BPF_REG_1, maps->count_fd),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JEQ_IMM(BPF_REG_0, 0, 3),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ADD64_IMM(BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		/* pass: */
-		MOV64_IMM(BPF_REG_0, TCX_NEXT),
-		EXIT(),
-	};
+	struct build accept = { .n = 0 };
 	const struct ebpf_insn reject[] = {
 		MOV64_IMM(BPF_REG_0, TCX_NEXT),
 		EXIT(),
 	};
-	struct build shared = { .n = 0 };
-	struct ebpf_insn whole[BUILD_MAX + sizeof accept / sizeof accept[0]];
-	u_int n = 0;
 	struct ebpf_wrap wrap = {
 		.prologue = prologue,
 		.prologue_len = sizeof prologue / sizeof prologue[0],
-		.accept = accept, .accept_len = sizeof accept / sizeof accept[0],
+		.accept = accept.insn,
 		.reject = reject, .reject_len = sizeof reject / sizeof reject[0],
 	};
 
-	if (maps->group_fd >= 0) {	/* the member's share first */
-		group_block(&shared, maps->group_fd, maps->group_slot);
-		memcpy(whole, shared.insn, shared.n * sizeof *whole);
-		n = shared.n;
-		memcpy(whole + n, accept, sizeof accept);
-		wrap.accept = whole;
-		wrap.accept_len = n + sizeof accept / sizeof accept[0];
-	}
+	if (maps->group_fd >= 0)	/* the member's share first */
+		group_block(&accept, maps->group_fd, maps->group_slot);
+	record_block(&accept, maps, egress, cap);
+	wrap.accept_len = accept.n;
 	return cbpf_to_ebpf_wrapped(filter, len, EBPF_CTX_SKB, &wrap, out,
 				    errbuf);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "filter-jit/filter.h"
+#include "pcap-compat/errbuf.h"
 
 /* Only the names of the version script leave the library. */
 #define PCAP_EXPORT __attribute__((visibility("default")))
@@ -126,11 +127,7 @@ pcap_t *pcap_handle_alloc(char *errbuf, const struct source_ops *ops,
 			  size_t priv_size);
 void pcap_handle_free(pcap_t *p);
 
-/* errors.c: messages into a PCAP_ERRBUF_SIZE buffer, never printed. */
-void pcap_errf(char *errbuf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void pcap_errnof(char *errbuf, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* errors.c (errbuf.h: pcap_errf, pcap_errnof) */
 bool pcap_utf8_mode(void);
 bool pcap_init_called(void);	/* pcap_lookupdev refuses after it */
 

@@ -92,47 +92,11 @@ for mode in native generic; do
 done
 
 # ---- the rest of the traffic reaches the stack -----------------------
-ip -n "$ns_a" addr add 198.18.0.1/30 dev "$if_a"
-ip -n "$ns_b" addr add 198.18.0.2/30 dev "$if_b"
-ip netns exec "$ns_b" python3 -c '
-import socket, sys
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("198.18.0.2", 7007)); t.listen(1)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("198.18.0.2", 9))
-u.setblocking(False)
-print("listening", flush=True)
-c, _ = t.accept(); data = b""
-while len(data) < 100000:
-    b = c.recv(65536)
-    if not b: break
-    data += b
-c.sendall(data[::-1]); c.close()
-n = 0
-try:
-    while True: u.recv(2000); n += 1
-except BlockingIOError: pass
-print("udp", n, flush=True)' >"$tmp/server.out" 2>&1 &
-server=$!
-bg_pids+=("$server")
-wait_for "$tmp/server.out" '^listening' "$server"
+host_traffic_start
 xdp_probe ours-stack auto -I 1500 -f "udp port 9" "accel:$if_b"
 wait_ready ours-stack
-for i in 1 2 3 4 5; do
-	ip netns exec "$ns_a" bash -c 'echo hello >/dev/udp/198.18.0.2/9'
-done
-ip netns exec "$ns_a" timeout 10 python3 -c '
-import socket
-s = socket.create_connection(("198.18.0.2", 7007), timeout=5)
-msg = bytes(range(256)) * 400
-s.sendall(msg[:100000]); s.shutdown(socket.SHUT_WR)
-back = b""
-while True:
-    b = s.recv(65536)
-    if not b: break
-    back += b
-print("ok" if back == msg[:100000][::-1] else "bad %d" % len(back))' \
-	>"$tmp/client.out" 2>&1
-wait_exit "$server" 10
+host_udp
+host_tcp_exchange
 wait_probe
 udp_captured=$(grep -c '^pkt ' "$tmp/ours-stack.out")
 if [ "$(cat "$tmp/client.out")" != ok ]; then
@@ -144,8 +108,7 @@ elif ! grep -q '^udp 0$' "$tmp/server.out"; then
 else
 	pass accel-xdp-stack
 fi
-ip -n "$ns_a" addr flush dev "$if_a"
-ip -n "$ns_b" addr flush dev "$if_b"
+host_traffic_end
 
 # ---- several queues ------------------------------------------------------
 if_q=acl-$$-q

@@ -757,3 +757,65 @@ fanout_report() {
 		fi
 	done
 }
+
+# The host's own traffic across the pair while a capture runs (the
+# accel-xdp and accel-bpfring checks): addresses 198.18.0.1/30 on $if_a
+# and .2 on $if_b; in $ns_b a TCP server that sends back, reversed, the
+# 100,000 bytes it gets, and a UDP socket on port 9 that counts what it
+# receives until 1 s passes quietly (at most 5): "udp N" last in
+# $tmp/server.out.  host_traffic_start starts it (pid $server_pid);
+# host_udp sends the 5 datagrams; host_tcp_exchange runs the client and
+# waits for the server: "ok" in $tmp/client.out when all came back.
+host_traffic_start() {
+	ip -n "$ns_a" addr add 198.18.0.1/30 dev "$if_a"
+	ip -n "$ns_b" addr add 198.18.0.2/30 dev "$if_b"
+	ip netns exec "$ns_b" python3 -c '
+import socket
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("198.18.0.2", 7007)); t.listen(1)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("198.18.0.2", 9))
+print("listening", flush=True)
+c, _ = t.accept(); data = b""
+while len(data) < 100000:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+c.sendall(data[::-1]); c.close()
+u.settimeout(1); n = 0
+try:
+    while n < 5: u.recv(2000); n += 1
+except socket.timeout: pass
+print("udp", n, flush=True)' >"$tmp/server.out" 2>&1 &
+	server_pid=$!
+	bg_pids+=("$server_pid")
+	wait_for "$tmp/server.out" '^listening' "$server_pid"
+}
+
+host_udp() {
+	local i
+	for i in 1 2 3 4 5; do
+		ip netns exec "$ns_a" bash -c 'echo hello >/dev/udp/198.18.0.2/9'
+	done
+}
+
+host_tcp_exchange() {
+	ip netns exec "$ns_a" timeout 10 python3 -c '
+import socket
+s = socket.create_connection(("198.18.0.2", 7007), timeout=5)
+msg = bytes(range(256)) * 400
+s.sendall(msg[:100000]); s.shutdown(socket.SHUT_WR)
+back = b""
+while True:
+    b = s.recv(65536)
+    if not b: break
+    back += b
+print("ok" if back == msg[:100000][::-1] else "bad %d" % len(back))' \
+		>"$tmp/client.out" 2>&1
+	wait_exit "$server_pid" 10
+}
+
+# host_traffic_end: the addresses go.
+host_traffic_end() {
+	ip -n "$ns_a" addr flush dev "$if_a"
+	ip -n "$ns_b" addr flush dev "$if_b"
+}
