@@ -66,9 +66,11 @@ static int apply_handle_keys(pcap_t *p, const struct accel_conf *conf)
 {
 	if (accel_conf_is_set(conf, 0, ACCEL_KEY_CAPLEN))
 		p->snapshot = (int)accel_conf_int(conf, 0, ACCEL_KEY_CAPLEN);
-	if (accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION)) {
-		pcap_errf(p->errbuf, "%s: computation: computations are not "
-			  "supported by this build yet",
+	if (accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION) &&
+	    accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) != ACCEL_BACKEND_AUTO &&
+	    accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) != ACCEL_BACKEND_TPACKET) {
+		pcap_errf(p->errbuf, "%s: computation: computations run with "
+			  "the tpacket backend only, for now",
 			  accel_conf_origin(conf, 0, ACCEL_KEY_COMPUTATION));
 		return PCAP_ERROR;
 	}
@@ -124,6 +126,14 @@ int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev)
 	a->busy_poll_us = (int)accel_conf_int(conf, dev, ACCEL_KEY_BUSY_POLL_US);
 	a->cpu = accel_conf_is_set(conf, dev, ACCEL_KEY_CPU) ?
 		 (int)accel_conf_int(conf, dev, ACCEL_KEY_CPU) : -1;
+	if (accel_conf_is_set(conf, dev, ACCEL_KEY_COMPUTATION)) {
+		/* compiled at activation, once the link type is known; the
+		 * configuration outlives the activation */
+		a->computation = accel_conf_string(conf, dev,
+						   ACCEL_KEY_COMPUTATION);
+		a->computation_origin = accel_conf_origin(conf, dev,
+							  ACCEL_KEY_COMPUTATION);
+	}
 	return 0;
 }
 

@@ -91,16 +91,37 @@ static int detach_kernel_filter(pcap_t *p)
 	return 0;
 }
 
+/* The application's filter, behind the computation's when there is one. */
 int tpacket_set_filter(pcap_t *p, const struct bpf_program *prog)
 {
 	struct tpacket *t = p->priv;
-	struct sock_filter *kprog;
-	bool fits, in_kernel = false;
+	struct bpf_program both;
+	int rc;
 
 	if (prog == NULL) {
 		pcap_errf(p->errbuf, "setfilter: No filter specified");
 		return -1;
 	}
+	if (t->computation.filter.bf_insns == NULL)
+		return tpacket_kernel_filter(p, prog);
+	if (!bpf_check(prog->bf_insns, (int)prog->bf_len)) {
+		pcap_errf(p->errbuf, "BPF program is not valid");
+		return -1;
+	}
+	if (computation_then(&t->computation.filter, prog, &both,
+			     p->errbuf) != 0)
+		return -1;
+	rc = tpacket_kernel_filter(p, &both);
+	free(both.bf_insns);
+	return rc;
+}
+
+int tpacket_kernel_filter(pcap_t *p, const struct bpf_program *prog)
+{
+	struct tpacket *t = p->priv;
+	struct sock_filter *kprog;
+	bool fits, in_kernel = false;
+
 	if (!bpf_check(prog->bf_insns, (int)prog->bf_len)) {
 		pcap_errf(p->errbuf, "BPF program is not valid");
 		return -1;

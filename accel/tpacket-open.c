@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
 #include <sched.h>
@@ -241,19 +242,67 @@ fail:
  * accel: settings that only make sense on a bound socket with its ring:
  * joining a fanout group, busy polling, pinning the reading thread.
  */
+/* The computation's programs, for this handle's link type. */
+static int compile_computation(pcap_t *p)
+{
+	struct tpacket *t = p->priv;
+	const struct tpacket_params *a = &t->params;
+	struct filter_target target = {
+		.linktype = p->linktype, .snaplen = (unsigned)p->snapshot,
+		.linux_vlan_ext = p->bpf_vlan_ext,
+	};
+
+	if (computation_compile(a->computation, a->computation_origin, &target,
+				&t->computation, p->errbuf) != 0)
+		return PCAP_ERROR;
+	if (t->computation.steer.bf_insns != NULL && a->fanout_group < 0) {
+		pcap_errf(p->errbuf, "%s: computation: steering needs a group "
+			  "(the group key)", a->computation_origin);
+		return PCAP_ERROR;
+	}
+	return 0;
+}
+
+/* The group's steering program (every member sets the same one). */
+static int set_fanout_program(pcap_t *p, const struct bpf_program *steer)
+{
+	struct bpf_program ll;
+	struct sock_fprog fp;
+	int rc;
+
+	if (computation_fanout_program(steer, &ll) != 0) {
+		pcap_errnof(p->errbuf, errno, "malloc");
+		return PCAP_ERROR;
+	}
+	fp.len = (unsigned short)ll.bf_len;
+	fp.filter = (struct sock_filter *)ll.bf_insns;
+	rc = setsockopt(p->fd, SOL_PACKET, PACKET_FANOUT_DATA, &fp, sizeof fp);
+	if (rc == -1)
+		pcap_errnof(p->errbuf, errno, "%s: computation: steering "
+			    "program", p->opt.device);
+	free(ll.bf_insns);
+	return rc == -1 ? PCAP_ERROR : 0;
+}
+
 static int apply_accel_params(pcap_t *p)
 {
 	struct tpacket *t = p->priv;
 	const struct tpacket_params *a = &t->params;
 
+	if (a->computation != NULL && compile_computation(p) != 0)
+		return PCAP_ERROR;
 	if (a->fanout_group >= 0) {
 		/*
 		 * The kernel's ids are per network namespace, ours per device:
 		 * every process derives the same kernel id for (group, device).
+		 * A computation that steers picks the member itself.
 		 */
 		unsigned ifindex = t->ifindex < 0 ? 0 : (unsigned)t->ifindex;
 		unsigned id = ((unsigned)a->fanout_group + 4099u * ifindex) & 0xffff;
-		int arg = (int)(id | (a->fanout_mode << 16));
+		unsigned mode = t->computation.steer.bf_insns == NULL
+				? a->fanout_mode
+				: PACKET_FANOUT_CBPF | (a->fanout_mode & ~0xffu);
+		int arg = (int)(id | (mode << 16));
 
 		if (setsockopt(p->fd, SOL_PACKET, PACKET_FANOUT, &arg,
 			       sizeof arg) == -1) {
@@ -261,7 +310,13 @@ static int apply_accel_params(pcap_t *p)
 				    "group %d", p->opt.device, a->fanout_group);
 			return PCAP_ERROR;
 		}
+		if (t->computation.steer.bf_insns != NULL &&
+		    set_fanout_program(p, &t->computation.steer) != 0)
+			return PCAP_ERROR;
 	}
+	if (t->computation.filter.bf_insns != NULL &&
+	    tpacket_kernel_filter(p, &t->computation.filter) != 0)
+		return PCAP_ERROR;
 	if (a->busy_poll_us > 0 &&
 	    setsockopt(p->fd, SOL_SOCKET, SO_BUSY_POLL, &a->busy_poll_us,
 		       sizeof a->busy_poll_us) == -1) {
@@ -347,6 +402,7 @@ void tpacket_release(pcap_t *p)
 	}
 	p->selectable_fd = -1;
 	user_filter_clear(&t->filter);
+	computation_free(&t->computation);
 }
 
 /* rx_missed_errors + rx_fifo_errors: what libpcap counts as ps_ifdrop. */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "filter-jit/computation.h"
 #include "pcap-compat/pcap-int.h"
 
 /* libpcap's largest snapshot, and the V3 frame size it asks for. */
@@ -36,10 +37,16 @@ struct tpacket_params {
 	int busy_poll_us;	/* 0: off */
 	int cpu;		/* pin the activating thread; < 0: no */
 	bool cooked;		/* SOCK_DGRAM even where a header exists */
+	/* A computation (filter-jit/computation.h) and where it was set;
+	 * valid during activation only. */
+	const char *computation, *computation_origin;
 };
 
 struct tpacket {
 	struct tpacket_params params;
+	/* The computation's programs: its filter goes in front of every
+	 * filter the application sets. */
+	struct computation_programs computation;
 
 	/* Device. */
 	int ifindex;		/* -1: the "any" device */
@@ -112,6 +119,8 @@ void tpacket_set_vlan_offset(pcap_t *p);
 
 /* tpacket-filter.c */
 int tpacket_set_filter(pcap_t *p, const struct bpf_program *prog);
+/* PROG into the kernel as it is (or run here where the kernel cannot). */
+int tpacket_kernel_filter(pcap_t *p, const struct bpf_program *prog);
 
 /* tpacket.c */
 extern const struct source_ops tpacket_ops;

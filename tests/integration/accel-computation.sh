@@ -1,0 +1,122 @@
+#!/bin/bash
+# accel-computation.sh [-S] BUILD_DIR: computations on accel: devices.
+#
+#  - steer: four tcpdump processes with ACCEL_GROUP=7 and
+#    ACCEL_COMPUTATION='ip >-> steer_flow' on one veth end share 67 flows
+#    of IPv4 UDP and TCP sent both ways: disjoint, complete, every flow to
+#    one member, every member busy; the IPv6 frames sent with them reach
+#    nobody ("ip" drops them).  Each member got exactly the frames the
+#    in-process path (test-computation --members) gives its rank: the
+#    kernel and this library agree, packet by packet.
+#  - udp: with 'udp >-> steer_flow' only the UDP frames arrive (IPv4 and
+#    IPv6), all of them, once.
+#  - errors: a syntax error reaches pcap_geterr with line and column;
+#    steering without a group is refused.
+# -S: the system libpcap has no accel devices: SKIP.
+. "$(dirname "$0")/lib.sh"
+
+setup_pair || { fail accel-computation-setup "cannot make the namespaces"; finish; }
+if [ "$system_only" -eq 1 ]; then
+	skip accel-computation "the system libpcap has no accel devices"
+	finish
+fi
+members_tool=$build/tests/unit/test-computation
+[ -x "$members_tool" ] ||
+	{ fail accel-computation "$members_tool missing"; finish; }
+
+# group TAG COMPUTATION N: N tcpdumps in group 7, started one after the
+# other (so the kernel ranks them in that order); $outs their "pkt" lines.
+group() {
+	local tag=$1 comp=$2 n=$3 i
+	pids=() outs=() tags=()
+	for i in $(seq 1 "$n"); do
+		start_client "$tag-m$i" ours "$ns_b" ACCEL_GROUP=7 \
+			ACCEL_COMPUTATION="$comp" -- \
+			tcpdump -n -U -i "accel:$if_b" -w "$tmp/$tag-m$i.pcap"
+		pids+=("$client_pid")
+		tags+=("$tag-m$i")
+		outs+=("$tmp/$tag-m$i.out")
+		wait_listening "$tag-m$i" "$client_pid" ||
+			echo "$tag-m$i: $(tr '\n' ' ' <"$tmp/$tag-m$i.stderr" | cut -c1-160)" \
+				>>"$tmp/$tag.not-started"
+	done
+}
+
+# stop TAG WANT-BYTES: once the members wrote WANT-BYTES in all, stop them.
+stop() {
+	local i
+	wait_bytes "$2" "$tmp/$1"-m*.pcap
+	sleep 0.2
+	for i in "${!pids[@]}"; do
+		stop_client "${pids[$i]}" "${tags[$i]}"
+		pcap_pkts "$tmp/${tags[$i]}.pcap" "${outs[$i]}"
+	done
+}
+
+# ---- ip >-> steer_flow, four members ---------------------------------
+group steer 'ip >-> steer_flow' 4
+if [ -s "$tmp/steer.not-started" ]; then
+	fail accel-computation-steer "$(head -1 "$tmp/steer.not-started")"
+else
+	send "$ns_a" steer.fwd -d "$mac_b" -F 67 -n 402 ipv4 tcp ipv6
+	send "$ns_b" steer.rev -d "$mac_a" -R -s 100000 -F 67 -n 402 ipv4 tcp ipv6
+	# what must arrive: the IPv4 frames
+	for d in fwd rev; do
+		awk '$1 == "frame" && $5 !~ /^ipv6/' "$tmp/steer.$d.sent" \
+			>"$tmp/steer.$d.ip"
+	done
+	stop steer $(( 4 * 24 + $(pkt_bytes "$tmp"/steer.*.ip) ))
+	fanout_verdict "$tmp/steer.fwd.ip" "$tmp/steer.rev.ip" -- "${outs[@]}" \
+		>"$tmp/steer.verdict"
+	fanout_report accel-computation-steer "$tmp/steer.verdict"
+	# the in-process path gives each frame the member that got it
+	bad=''
+	for i in 1 2 3 4; do
+		awk '$1 == "pkt" { print $5 }' "${outs[$((i - 1))]}" |
+			"$members_tool" --members 4 'ip >-> steer_flow' |
+			sort -u >"$tmp/ranks.$i"
+		[ "$(cat "$tmp/ranks.$i")" = "$((i - 1))" ] ||
+			bad+=" member $i: $(tr '\n' ' ' <"$tmp/ranks.$i")"
+	done
+	if [ -z "$bad" ]; then
+		pass accel-computation-steer-same-member
+	else
+		fail accel-computation-steer-same-member "ranks the in-process path gives:$bad"
+	fi
+fi
+
+# ---- udp >-> steer_flow: only UDP --------------------------------------
+group udp 'udp >-> steer_flow' 2
+if [ -s "$tmp/udp.not-started" ]; then
+	fail accel-computation-udp "$(head -1 "$tmp/udp.not-started")"
+else
+	send "$ns_a" udp.fwd -d "$mac_b" -F 20 -n 120 ipv4 tcp ipv6
+	for d in fwd; do
+		awk '$1 == "frame" && $5 !~ /^tcp/' "$tmp/udp.$d.sent" \
+			>"$tmp/udp.$d.want"
+	done
+	stop udp $(( 2 * 24 + $(pkt_bytes "$tmp/udp.fwd.want") ))
+	cat "${outs[@]}" >"$tmp/udp.all"
+	if why=$(frames_once "$tmp/udp.all" "$tmp/udp.fwd.want"); then
+		pass accel-computation-udp
+	else
+		fail accel-computation-udp "$why"
+	fi
+fi
+
+# ---- errors ----------------------------------------------------------------
+ns_cmd "$ns_b" ours
+"${in_ns_cmd[@]}" ACCEL_COMPUTATION='ip >-> steer_flw' "$probe" capture -d 300 \
+	"accel:$if_b" >"$tmp/syntax.out" 2>&1
+"${in_ns_cmd[@]}" ACCEL_COMPUTATION='steer_flow' "$probe" capture -d 300 \
+	"accel:$if_b" >"$tmp/nogroup.out" 2>&1
+if ! grep -q "^activate = -1 \[env ACCEL_COMPUTATION:1:8: expected a predicate" \
+	"$tmp/syntax.out"; then
+	fail accel-computation-errors "syntax: $(why_empty "$tmp/syntax.out")"
+elif ! grep -q "^activate = -1 .*steering needs a group" "$tmp/nogroup.out"; then
+	fail accel-computation-errors "no group: $(why_empty "$tmp/nogroup.out")"
+else
+	pass accel-computation-errors
+fi
+
+finish
