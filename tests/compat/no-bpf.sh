@@ -23,7 +23,7 @@ names() {
 	make -j"$(nproc)" libpcap.so.0.8 >make.log 2>&1)
 lib=$(ls "$tmp"/libpcap.so.0.8 2>/dev/null)
 if [ -z "$lib" ]; then
-	check no-bpf-build 1 "the build failed: $(tail -3 "$tmp/make.log" "$tmp/configure.log" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
+	check no-bpf-build 1 "the build failed: $(cat "$tmp/configure.log" "$tmp/make.log" 2>/dev/null | grep -m3 -iE 'error|cannot' | tr '\n' ' ' | cut -c1-300)"
 	exit 1
 fi
 ! nm -D "$lib" | grep -qE ' U (bpf_|xsk_|libbpf_)'
