@@ -67,6 +67,15 @@ static int apply_handle_keys(pcap_t *p, const struct accel_conf *conf)
 	if (accel_conf_is_set(conf, 0, ACCEL_KEY_CAPLEN))
 		p->snapshot = (int)accel_conf_int(conf, 0, ACCEL_KEY_CAPLEN);
 	if (accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION) &&
+	    accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION_FILE)) {
+		pcap_errf(p->errbuf, "%s: computation_file: computation is set "
+			  "too (%s)",
+			  accel_conf_origin(conf, 0, ACCEL_KEY_COMPUTATION_FILE),
+			  accel_conf_origin(conf, 0, ACCEL_KEY_COMPUTATION));
+		return PCAP_ERROR;
+	}
+	if ((accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION) ||
+	     accel_conf_is_set(conf, 0, ACCEL_KEY_COMPUTATION_FILE)) &&
 	    accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) != ACCEL_BACKEND_AUTO &&
 	    accel_conf_int(conf, 0, ACCEL_KEY_BACKEND) != ACCEL_BACKEND_TPACKET) {
 		pcap_errf(p->errbuf, "%s: computation: computations run with "
@@ -134,6 +143,9 @@ int accel_apply_device(pcap_t *p, const struct accel_conf *conf, size_t dev)
 		a->computation_origin = accel_conf_origin(conf, dev,
 							  ACCEL_KEY_COMPUTATION);
 	}
+	if (accel_conf_is_set(conf, dev, ACCEL_KEY_COMPUTATION_FILE))
+		a->computation_file = accel_conf_string(conf, dev,
+						ACCEL_KEY_COMPUTATION_FILE);
 	return 0;
 }
 

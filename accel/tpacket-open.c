@@ -242,6 +242,31 @@ fail:
  * accel: settings that only make sense on a bound socket with its ring:
  * joining a fanout group, busy polling, pinning the reading thread.
  */
+/* A computation file's text (64 KiB at most), malloc'd; NULL on error. */
+static char *read_computation(pcap_t *p, const char *path)
+{
+	enum { MAX_TEXT = 65536 };
+	FILE *f = fopen(path, "re");
+	char *text = f != NULL ? malloc(MAX_TEXT + 1) : NULL;
+	size_t n = text != NULL ? fread(text, 1, MAX_TEXT + 1, f) : 0;
+
+	if (text == NULL || ferror(f) || n > MAX_TEXT) {
+		if (f == NULL || text == NULL || ferror(f))
+			pcap_errnof(p->errbuf, errno, "computation_file %s",
+				    path);
+		else
+			pcap_errf(p->errbuf, "computation_file %s: longer than "
+				  "64 KiB", path);
+		free(text);
+		text = NULL;
+	} else {
+		text[n] = '\0';
+	}
+	if (f != NULL)
+		fclose(f);
+	return text;
+}
+
 /* The computation's programs, for this handle's link type. */
 static int compile_computation(pcap_t *p)
 {
@@ -251,9 +276,18 @@ static int compile_computation(pcap_t *p)
 		.linktype = p->linktype, .snaplen = (unsigned)p->snapshot,
 		.linux_vlan_ext = p->bpf_vlan_ext,
 	};
+	char *text = a->computation_file != NULL
+		     ? read_computation(p, a->computation_file) : NULL;
+	int rc;
 
-	if (computation_compile(a->computation, a->computation_origin, &target,
-				&t->computation, p->errbuf) != 0)
+	if (a->computation_file != NULL && text == NULL)
+		return PCAP_ERROR;
+	rc = computation_compile(text != NULL ? text : a->computation,
+				 text != NULL ? a->computation_file
+					      : a->computation_origin,
+				 &target, &t->computation, p->errbuf);
+	free(text);
+	if (rc != 0)
 		return PCAP_ERROR;
 	if (t->computation.steer.bf_insns != NULL && a->fanout_group < 0) {
 		pcap_errf(p->errbuf, "%s: computation: steering needs a group "
@@ -289,7 +323,8 @@ static int apply_accel_params(pcap_t *p)
 	struct tpacket *t = p->priv;
 	const struct tpacket_params *a = &t->params;
 
-	if (a->computation != NULL && compile_computation(p) != 0)
+	if ((a->computation != NULL || a->computation_file != NULL) &&
+	    compile_computation(p) != 0)
 		return PCAP_ERROR;
 	if (a->fanout_group >= 0) {
 		/*

@@ -40,6 +40,7 @@ struct tpacket_params {
 	/* A computation (filter-jit/computation.h) and where it was set;
 	 * valid during activation only. */
 	const char *computation, *computation_origin;
+	const char *computation_file;	/* or the file that holds it */
 };
 
 struct tpacket {

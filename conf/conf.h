@@ -30,6 +30,7 @@
 	X(CPU, cpu)                                                           \
 	X(REORDER_WINDOW_US, reorder_window_us)                               \
 	X(COMPUTATION, computation)                                           \
+	X(COMPUTATION_FILE, computation_file)                                 \
 	X(XDP_MODE, xdp_mode)                                                 \
 	X(XDP_ZERO_COPY, xdp_zero_copy)                                       \
 	X(XDP_QUEUES, xdp_queues)                                             \
@@ -132,7 +133,7 @@ const char *accel_conf_device(const struct accel_conf *conf, size_t dev);
  *     unit (the _ms or _us in its name); booleans 0/1; xdp_zero_copy
  *     -1 (auto)/0/1; enumerated keys their enum (enum accel_backend ...).
  *   accel_conf_flags: fanout's modifiers (enum accel_fanout_flag).
- *   accel_conf_string: computation.
+ *   accel_conf_string: computation, computation_file.
  *   accel_conf_list: xdp_queues, sorted ascending; NULL means "all".
  *   accel_conf_origin: "default", "env ACCEL_X" or "FILE:LINE".
  *   accel_conf_format: the value as a user would write it (accel-info).

@@ -166,6 +166,12 @@ static const struct accel_key_info keys[ACCEL_KEY_COUNT] = {
 		.help = "a pipeline run on every packet, e.g. "
 			"'ip >-> steer_flow'; none: plain capture",
 	},
+	[ACCEL_KEY_COMPUTATION_FILE] = {
+		.type = ACCEL_TYPE_STRING, .flags = ACCEL_KEY_OPTIONAL,
+		.help = "a file holding the computation (several lines, # "
+			"comments); errors name its lines; not with "
+			"computation",
+	},
 	[ACCEL_KEY_XDP_MODE] = {
 		.type = ACCEL_TYPE_ENUM,
 		.flags = ACCEL_KEY_PER_DEVICE,

@@ -10,8 +10,9 @@
 #    kernel and this library agree, packet by packet.
 #  - udp: with 'udp >-> steer_flow' only the UDP frames arrive (IPv4 and
 #    IPv6), all of them, once.
-#  - errors: a syntax error reaches pcap_geterr with line and column;
-#    steering without a group is refused.
+#  - errors: a syntax error reaches pcap_geterr with line and column (of
+#    ACCEL_COMPUTATION, of a computation_file); steering without a group
+#    is refused.
 # -S: the system libpcap has no accel devices: SKIP.
 . "$(dirname "$0")/lib.sh"
 
@@ -110,11 +111,17 @@ ns_cmd "$ns_b" ours
 	"accel:$if_b" >"$tmp/syntax.out" 2>&1
 "${in_ns_cmd[@]}" ACCEL_COMPUTATION='steer_flow' "$probe" capture -d 300 \
 	"accel:$if_b" >"$tmp/nogroup.out" 2>&1
+printf '# a computation file\nudp >->\n  steer_flw\n' >"$tmp/bad.acl"
+"${in_ns_cmd[@]}" ACCEL_GROUP=9 ACCEL_COMPUTATION_FILE="$tmp/bad.acl" "$probe" \
+	capture -d 300 "accel:$if_b" >"$tmp/file.out" 2>&1
 if ! grep -q "^activate = -1 \[env ACCEL_COMPUTATION:1:8: expected a predicate" \
 	"$tmp/syntax.out"; then
 	fail accel-computation-errors "syntax: $(why_empty "$tmp/syntax.out")"
 elif ! grep -q "^activate = -1 .*steering needs a group" "$tmp/nogroup.out"; then
 	fail accel-computation-errors "no group: $(why_empty "$tmp/nogroup.out")"
+elif ! grep -qF "activate = -1 [$tmp/bad.acl:3:3: expected a predicate" \
+	"$tmp/file.out"; then
+	fail accel-computation-errors "computation_file: $(why_empty "$tmp/file.out")"
 else
 	pass accel-computation-errors
 fi

@@ -414,6 +414,7 @@ static const struct {
 	{ ACCEL_KEY_CPU, "3", "3" },
 	{ ACCEL_KEY_REORDER_WINDOW_US, "1ms", "1000us" },
 	{ ACCEL_KEY_COMPUTATION, "ip >-> steer_flow", "ip >-> steer_flow" },
+	{ ACCEL_KEY_COMPUTATION_FILE, "steer.acl", "steer.acl" },
 	{ ACCEL_KEY_XDP_MODE, "native", "native" },
 	{ ACCEL_KEY_XDP_ZERO_COPY, "no", "no" },
 	{ ACCEL_KEY_XDP_QUEUES, "8,0-3", "0-3,8" },
