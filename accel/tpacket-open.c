@@ -289,7 +289,8 @@ static int compile_computation(pcap_t *p)
 	free(text);
 	if (rc != 0)
 		return PCAP_ERROR;
-	if (t->computation.steer.bf_insns != NULL && a->fanout_group < 0) {
+	if (t->computation.fanout != COMPUTATION_FANOUT_NONE &&
+	    a->fanout_group < 0) {
 		pcap_errf(p->errbuf, "%s: computation: steering needs a group "
 			  "(the group key)", a->computation_origin);
 		return PCAP_ERROR;
@@ -334,9 +335,15 @@ static int apply_accel_params(pcap_t *p)
 		 */
 		unsigned ifindex = t->ifindex < 0 ? 0 : (unsigned)t->ifindex;
 		unsigned id = ((unsigned)a->fanout_group + 4099u * ifindex) & 0xffff;
-		unsigned mode = t->computation.steer.bf_insns == NULL
+		static const unsigned by_computation[] = {
+			[COMPUTATION_FANOUT_PROGRAM] = PACKET_FANOUT_CBPF,
+			[COMPUTATION_FANOUT_LB] = PACKET_FANOUT_LB,
+			[COMPUTATION_FANOUT_HASH] = PACKET_FANOUT_HASH,
+		};
+		unsigned mode = t->computation.fanout == COMPUTATION_FANOUT_NONE
 				? a->fanout_mode
-				: PACKET_FANOUT_CBPF | (a->fanout_mode & ~0xffu);
+				: by_computation[t->computation.fanout] |
+					  (a->fanout_mode & ~0xffu);
 		int arg = (int)(id | (mode << 16));
 
 		if (setsockopt(p->fd, SOL_PACKET, PACKET_FANOUT, &arg,

@@ -4,7 +4,7 @@
  * the filter compiler turns into classic BPF; the tree is then laid out
  * twice, as the filter program and as the steering program, each
  * predicate's program spliced in with its returns turned into jumps.
- * Scratch words M[12..14] belong to the steering code, so a predicate
+ * Scratch words M[11..14] belong to the steering code, so a predicate
  * that needs them (very long arithmetic) is refused.
  */
 #include "config.h"
@@ -20,13 +20,15 @@
 
 #define ERRBUF 256
 #define MAX_INSNS 65535
-#define M_PORTS 12		/* scratch words of the steering code */
+#define M_SAMPLE 11		/* scratch words of the steering code */
+#define M_PORTS 12
 #define M_ADDRS 13
 #define M_HASH 14
 #define HASH_MIX 0x9e3779b1u
 
-enum kind { K_PRED, K_STEER, K_SNAP, K_DROP, K_WHEN, K_UNLESS, K_COND };
-enum steer { S_FLOW, S_IP, S_MAC, S_VLAN, S_FIELD };
+enum kind { K_PRED, K_STEER, K_SNAP, K_DROP, K_SAMPLE, K_WHEN, K_UNLESS,
+	    K_COND };
+enum steer { S_FLOW, S_IP, S_MAC, S_VLAN, S_FIELD, S_RROBIN, S_RSS };
 
 struct node {
 	enum kind kind;
@@ -311,7 +313,7 @@ static bool compile_pred(struct reader *r, const char *at, const char *expr,
 		uint16_t c = in->code;
 
 		if ((c == (BPF_LD | BPF_MEM) || c == (BPF_LDX | BPF_MEM) ||
-		     c == BPF_ST || c == BPF_STX) && in->k >= M_PORTS) {
+		     c == BPF_ST || c == BPF_STX) && in->k >= M_SAMPLE) {
 			fail_at(r, at, "predicate too complex (it needs "
 				"scratch memory the steering code uses)");
 			return false;
@@ -355,7 +357,8 @@ static struct node *stage(struct reader *r, bool nested)
 	static const struct { const char *word; enum steer steer; } steers[] = {
 		{ "steer_flow", S_FLOW }, { "steer_ip", S_IP },
 		{ "steer_mac", S_MAC }, { "steer_vlan", S_VLAN },
-		{ "steer_field", S_FIELD },
+		{ "steer_field", S_FIELD }, { "steer_rrobin", S_RROBIN },
+		{ "steer_rss", S_RSS },
 	};
 	const char *word = peek_token(r), *at;
 	struct node *n = calloc(1, sizeof *n);
@@ -370,6 +373,12 @@ static struct node *stage(struct reader *r, bool nested)
 			next_token(r);
 			n->kind = K_STEER;
 			n->steer = steers[i].steer;
+			if ((n->steer == S_RROBIN || n->steer == S_RSS) &&
+			    nested) {
+				fail_at(r, r->tok_at, "%s: only at the top level "
+					"(the kernel's fanout does it)", word);
+				goto fail;
+			}
 			if (n->steer == S_FIELD &&
 			    (!number(r, "an offset", 65535, &n->off) ||
 			     !number(r, "a length (1, 2 or 4)", 4, &n->len) ||
@@ -380,6 +389,14 @@ static struct node *stage(struct reader *r, bool nested)
 			}
 			return n;
 		}
+	if (is_word(word, "sample")) {		/* 1 in N flows */
+		next_token(r);
+		n->kind = K_SAMPLE;
+		if (!number(r, "a sampling rate", 1u << 24, &n->len) ||
+		    n->len == 0)
+			goto fail;
+		return n;
+	}
 	if (is_word(word, "drop")) {
 		next_token(r);
 		n->kind = K_DROP;
@@ -623,18 +640,19 @@ static void xor_words(struct gen *g, uint32_t off, int n)
 	}
 }
 
-/* M[M_HASH] = the steering hash of the packet (Ethernet framing, VLAN
+/* M[DEST] = the steering hash of the packet (Ethernet framing, VLAN
  * tags as metadata). */
-static void steer_code(struct gen *g, const struct node *n)
+static void steer_code(struct gen *g, enum steer steer, uint32_t off,
+		       uint32_t len, uint32_t dest)
 {
 	int mix = new_label(g);
 
-	switch (n->steer) {
+	switch (steer) {
 	case S_FLOW:
 	case S_IP: {
 		int v4 = new_label(g), v6 = new_label(g), none = new_label(g),
 		    addrs = new_label(g), p4 = new_label(g), p6 = new_label(g);
-		const bool ports = n->steer == S_FLOW;
+		const bool ports = steer == S_FLOW;
 
 		LD_H(12);
 		jump(g, BPF_JEQ, 0x0800, v4, -1);
@@ -706,14 +724,17 @@ static void steer_code(struct gen *g, const struct node *n)
 		break;
 	case S_FIELD:
 		emit(g, BPF_LD | BPF_ABS |
-			(n->len == 4 ? BPF_W : n->len == 2 ? BPF_H : BPF_B),
-		     0, 0, n->off);
+			(len == 4 ? BPF_W : len == 2 ? BPF_H : BPF_B),
+		     0, 0, off);
 		break;
+	case S_RROBIN:
+	case S_RSS:
+		return;		/* the kernel's fanout modes, no program */
 	}
 	place(g, mix);
 	emit(g, BPF_ALU | BPF_MUL | BPF_K, 0, 0, HASH_MIX);
 	emit(g, BPF_ALU | BPF_RSH | BPF_K, 0, 0, 16);
-	ST(M_HASH);
+	ST(dest);
 }
 
 /* The stages from N on; a packet dropped goes to DROP, one that passes
@@ -736,7 +757,15 @@ static void stages(struct gen *g, const struct node *n, int drop)
 			break;		/* the handle's snapshot length */
 		case K_STEER:
 			if (g->steer)
-				steer_code(g, n);
+				steer_code(g, n->steer, n->off, n->len, M_HASH);
+			break;
+		case K_SAMPLE:		/* hash % N == 0: the flow is kept */
+			a = new_label(g);
+			steer_code(g, S_FLOW, 0, 0, M_SAMPLE);
+			LD_M(M_SAMPLE);
+			emit(g, BPF_ALU | BPF_MOD | BPF_K, 0, 0, n->len);
+			emit(g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0);
+			ja(g, drop);
 			break;
 		case K_WHEN:
 		case K_UNLESS:
@@ -766,13 +795,37 @@ static void stages(struct gen *g, const struct node *n, int drop)
 	}
 }
 
+/* Whether a stage steers with a program (not a kernel fanout mode). */
 static bool steers(const struct node *n)
 {
 	for (; n != NULL; n = n->next)
-		if (n->kind == K_STEER || steers(n->body[0]) ||
+		if ((n->kind == K_STEER && n->steer != S_RROBIN &&
+		     n->steer != S_RSS) || steers(n->body[0]) ||
 		    steers(n->body[1]))
 			return true;
 	return false;
+}
+
+static bool samples(const struct node *n)
+{
+	for (; n != NULL; n = n->next)
+		if (n->kind == K_SAMPLE || samples(n->body[0]) ||
+		    samples(n->body[1]))
+			return true;
+	return false;
+}
+
+/* The top-level steer_rrobin / steer_rss, as a fanout mode. */
+static enum computation_fanout kernel_fanout(const struct node *n)
+{
+	enum computation_fanout f = COMPUTATION_FANOUT_NONE;
+
+	for (; n != NULL; n = n->next)
+		if (n->kind == K_STEER && n->steer == S_RROBIN)
+			f = COMPUTATION_FANOUT_LB;
+		else if (n->kind == K_STEER && n->steer == S_RSS)
+			f = COMPUTATION_FANOUT_HASH;
+	return f;
 }
 
 static uint32_t top_snap(const struct node *n, uint32_t snaplen)
@@ -839,9 +892,15 @@ int computation_compile(const char *text, const char *origin,
 	root = pipeline(&r, false);
 	if (root == NULL)
 		return -1;
-	if (steers(root) && target->linktype != DLT_EN10MB) {
-		fail_at(&r, text, "steering needs Ethernet frames (link type "
-			"%d)", target->linktype);
+	out->fanout = steers(root) ? COMPUTATION_FANOUT_PROGRAM
+				   : kernel_fanout(root);
+	if (steers(root) && kernel_fanout(root) != COMPUTATION_FANOUT_NONE) {
+		fail_at(&r, text, "steer_rrobin and steer_rss do not mix with "
+			"other steering");
+	} else if ((steers(root) || samples(root)) &&
+		   target->linktype != DLT_EN10MB) {
+		fail_at(&r, text, "steering and sampling need Ethernet frames "
+			"(link type %d)", target->linktype);
 	} else if (lay_out(root, false, top_snap(root, target->snaplen),
 			   &out->filter, errbuf) == 0 &&
 		   (!steers(root) ||

@@ -17,9 +17,12 @@
  *               combined with not, and, or and parentheses
  *   steering    steer_flow (symmetric 5-tuple), steer_ip (symmetric
  *               address pair), steer_mac (symmetric MAC pair),
- *               steer_vlan, steer_field OFF LEN (LEN 1, 2 or 4)
+ *               steer_vlan, steer_field OFF LEN (LEN 1, 2 or 4); at the
+ *               top level only, steer_rrobin and steer_rss (the kernel's
+ *               round-robin and flow-hash fanout modes, no program)
  *   control     when P (C), unless P (C), conditional P (C1) (C2)
- *   actions     snap N (keep N bytes), drop
+ *   actions     snap N (keep N bytes; top level), sample N (keep 1 flow
+ *               in N, by symmetric flow hash), drop
  */
 #ifndef ACCEL_COMPUTATION_H
 #define ACCEL_COMPUTATION_H
@@ -29,9 +32,18 @@
 
 #include "filter-jit/filter.h"
 
+/* How the group member is chosen. */
+enum computation_fanout {
+	COMPUTATION_FANOUT_NONE,	/* no steering stage: the group's mode */
+	COMPUTATION_FANOUT_PROGRAM,	/* the steering program */
+	COMPUTATION_FANOUT_LB,		/* steer_rrobin: round robin */
+	COMPUTATION_FANOUT_HASH,	/* steer_rss: the kernel's flow hash */
+};
+
 struct computation_programs {
 	struct bpf_program filter;	/* always there */
-	struct bpf_program steer;	/* bf_insns NULL: no stage steers */
+	struct bpf_program steer;	/* bf_insns NULL: no program steers */
+	enum computation_fanout fanout;
 };
 
 /*

@@ -10,6 +10,8 @@
 #    kernel and this library agree, packet by packet.
 #  - udp: with 'udp >-> steer_flow' only the UDP frames arrive (IPv4 and
 #    IPv6), all of them, once.
+#  - rrobin: 'ip >-> steer_rrobin' (the kernel's round robin): all of the
+#    100 frames, once, about half each.
 #  - errors: a syntax error reaches pcap_geterr with line and column (of
 #    ACCEL_COMPUTATION, of a computation_file); steering without a group
 #    is refused.
@@ -102,6 +104,25 @@ else
 		pass accel-computation-udp
 	else
 		fail accel-computation-udp "$why"
+	fi
+fi
+
+# ---- steer_rrobin: the kernel's round robin ----------------------------
+group rr 'ip >-> steer_rrobin' 2
+if [ -s "$tmp/rr.not-started" ]; then
+	fail accel-computation-rrobin "$(head -1 "$tmp/rr.not-started")"
+else
+	send "$ns_a" rr.fwd -d "$mac_b" -n 100 ipv4
+	stop rr $(( 2 * 24 + $(pkt_bytes "$tmp/rr.fwd.sent") ))
+	n1=$(grep -c '^pkt ' "${outs[0]}")
+	n2=$(grep -c '^pkt ' "${outs[1]}")
+	cat "${outs[@]}" >"$tmp/rr.all"
+	if ! why=$(frames_once "$tmp/rr.all" "$tmp/rr.fwd.sent"); then
+		fail accel-computation-rrobin "$why"
+	elif [ "$n1" -lt 40 ] || [ "$n2" -lt 40 ]; then
+		fail accel-computation-rrobin "shares $n1 and $n2 of 100"
+	else
+		pass accel-computation-rrobin
 	fi
 fi
 

@@ -177,7 +177,7 @@ static void test_errors(void)
 		char err[PCAP_ERRBUF_SIZE];
 
 		CHECK(computation_compile("steer_flow", "t", &raw, &c, err) != 0);
-		CHECK(strstr(err, "steering needs Ethernet") != NULL);
+		CHECK(strstr(err, "steering and sampling need Ethernet") != NULL);
 	}
 }
 
@@ -293,6 +293,35 @@ static void test_steering(void)
 	}
 }
 
+static void test_sampling(void)
+{
+	struct computation_programs c = compile_ok("sample 4");
+	unsigned kept = 0;
+
+	CHECK(c.steer.bf_insns == NULL);
+	for (unsigned f = 0; c.filter.bf_insns && f < 400; f++) {
+		struct pkt a = make("udp", f, f * 3 + 1, 1000 + f, 53, false);
+		struct pkt b = reverse("udp", f, f * 3 + 1, 1000 + f, 53);
+		u_int ka = run(&c.filter, &a), kb = run(&c.filter, &b);
+
+		CHECK(ka == kb);		/* both ways of a flow */
+		CHECK(ka == run(&c.filter, &a));	/* every packet alike */
+		kept += ka != 0;
+	}
+	/* about 100 of 400 flows */
+	CHECK(kept > 60 && kept < 140);
+	computation_free(&c);
+	c = compile_ok("steer_rrobin");
+	CHECK(c.fanout == COMPUTATION_FANOUT_LB && c.steer.bf_insns == NULL);
+	computation_free(&c);
+	c = compile_ok("udp >-> steer_rss");
+	CHECK(c.fanout == COMPUTATION_FANOUT_HASH);
+	computation_free(&c);
+	c = compile_ok("steer_ip");
+	CHECK(c.fanout == COMPUTATION_FANOUT_PROGRAM);
+	computation_free(&c);
+}
+
 /* The kernel runs the programs as the interpreter does. */
 static void test_kernel(void)
 {
@@ -303,6 +332,7 @@ static void test_kernel(void)
 		"conditional ip6 (steer_flow) (steer_mac)",
 		"unless udp (drop) >-> port 53", "snap 64 >-> ip6",
 		"filter \"tcp[tcpflags] & tcp-syn != 0\" >-> steer_flow",
+		"sample 3", "udp >-> sample 2 >-> steer_mac",
 	};
 	static const char *const kinds[] = { "udp", "tcp", "ip6", "ip6tcp",
 					     "arp" };
@@ -372,6 +402,7 @@ static int members(unsigned n, const char *text)
 {
 	struct computation_programs c;
 	char err[PCAP_ERRBUF_SIZE], line[4096];
+	unsigned rrobin = 0;
 
 	if (n == 0 || computation_compile(text, "argument", &ether, &c,
 					  err) != 0) {
@@ -392,6 +423,8 @@ static int members(unsigned n, const char *text)
 		}
 		if (bpf_interp(c.filter.bf_insns, b, len, len, &no_vlan) == 0)
 			puts("drop");
+		else if (c.fanout == COMPUTATION_FANOUT_LB)
+			printf("%u\n", rrobin++ % n);	/* the kernel's order */
 		else if (c.steer.bf_insns == NULL)
 			puts("0");
 		else
@@ -409,6 +442,7 @@ int main(int argc, char **argv)
 	RUN(test_errors);
 	RUN(test_filters);
 	RUN(test_steering);
+	RUN(test_sampling);
 	RUN(test_kernel);
 	CHECK_EXIT();
 }
