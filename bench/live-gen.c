@@ -6,7 +6,9 @@
  * No libpcap, no libbpf, no clang: the XDP program is two instructions.
  *
  *   live-gen -i IFACE [-m auto|xdp|mmsg] [-s SIZE] [-t SECONDS] [-n COUNT]
- *            [-d DST_MAC]
+ *            [-d DST_MAC] [-F FLOWS]
+ *   (-F: each frame gets a random UDP source port of FLOWS, xdp method
+ *   only: that many flows for steering benchmarks)
  *   live-gen -G IFACE     turn GRO on (a veth passes XDP frames only then)
  *
  * Methods, fastest first (bench/live.sh's header has the rates measured):
@@ -60,6 +62,7 @@ struct gen {
 	unsigned size;
 	double seconds;		/* stop after this long ... */
 	uint64_t count;		/* ... or after this many frames (0: no limit) */
+	unsigned flows;		/* > 0: random source ports (xdp method) */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -214,20 +217,43 @@ static int bpf(int cmd, union bpf_attr *attr)
 	return (int)syscall(__NR_bpf, cmd, attr, sizeof *attr);
 }
 
-/* load_xdp_tx: the program "r0 = XDP_TX; exit". */
-static int load_xdp_tx(void)
+/* load_xdp_tx: the program "r0 = XDP_TX; exit"; with FLOWS > 0, each
+ * frame first gets a random UDP source port of FLOWS (1024 and up), so
+ * the frames make that many flows (the UDP checksum is 0: none). */
+static int load_xdp_tx(unsigned flows)
 {
-	static const struct bpf_insn insns[] = {
+	const struct bpf_insn insns[] = {
+		/* r6 = data; if data + 38 > data_end: send as it is */
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_6,
+		  .src_reg = BPF_REG_1, .off = 0 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_7,
+		  .src_reg = BPF_REG_1, .off = 4 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_8,
+		  .src_reg = BPF_REG_6 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_8,
+		  .imm = 38 },
+		{ .code = BPF_JMP | BPF_JGT | BPF_X, .dst_reg = BPF_REG_8,
+		  .src_reg = BPF_REG_7, .off = 5 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_prandom_u32 },
+		{ .code = BPF_ALU | BPF_MOD | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = (int32_t)(flows ? flows : 1) },
+		{ .code = BPF_ALU | BPF_ADD | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 1024 },
+		{ .code = BPF_ALU | BPF_END | BPF_TO_BE, .dst_reg = BPF_REG_0,
+		  .imm = 16 },
+		{ .code = BPF_STX | BPF_MEM | BPF_H, .dst_reg = BPF_REG_6,
+		  .src_reg = BPF_REG_0, .off = 34 },
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
 		  .imm = XDP_TX },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	union bpf_attr attr;
+	const unsigned skip = flows ? 0 : 10;	/* no flows: the last two */
 
 	memset(&attr, 0, sizeof attr);
 	attr.prog_type = BPF_PROG_TYPE_XDP;
-	attr.insns = (uintptr_t)insns;
-	attr.insn_cnt = sizeof insns / sizeof insns[0];
+	attr.insns = (uintptr_t)(insns + skip);
+	attr.insn_cnt = sizeof insns / sizeof insns[0] - skip;
 	attr.license = (uintptr_t)"GPL";
 	return bpf(BPF_PROG_LOAD, &attr);
 }
@@ -286,7 +312,7 @@ static int send_xdp(const struct gen *g, uint64_t *sent)
 {
 	uint32_t n = (uint32_t)batch(g, 0, XDP_PROBE);
 	double start = now(), t;
-	int prog = load_xdp_tx(), rc;
+	int prog = load_xdp_tx(g->flows), rc;
 
 	if (prog < 0)
 		return -errno;
@@ -453,7 +479,7 @@ int main(int argc, char **argv)
 	double start, elapsed;
 	int opt, rc;
 
-	while ((opt = getopt(argc, argv, "i:m:s:t:n:d:G:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:s:t:n:d:G:F:")) != -1) {
 		switch (opt) {
 		case 'i': g.ifname = optarg; break;
 		case 'm': method = optarg; break;
@@ -461,6 +487,7 @@ int main(int argc, char **argv)
 		case 't': g.seconds = strtod(optarg, NULL); break;
 		case 'n': g.count = strtoull(optarg, NULL, 0); break;
 		case 'd': dst = optarg; break;
+		case 'F': g.flows = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'G': return set_gro_main(optarg);
 		default: usage();
 		}

@@ -23,6 +23,12 @@
 #                 in the same run.
 #   bpfring       ours: ACCEL_BACKEND=bpfring tcpdump -i accel:IF ...
 #                 (TCX programs into a BPF ring buffer); stock: -i IF
+#   group4        ours: four tcpdumps -i accel:IF with ACCEL_GROUP and
+#                 ACCEL_COMPUTATION='ip >-> steer_flow' sharing the
+#                 traffic (the generator sends 256 flows: -F); stock: one
+#                 tcpdump -i IF; counts and CPU are the members' sums
+#   group4-hash   the same group without a computation (the kernel's
+#                 PACKET_FANOUT_HASH): what the steering program costs
 #   bpfring-sel   both with the selective filter "tcp port 80", which
 #                 none of the generator's frames match: stock's kernel
 #                 filter (cBPF on the packet socket) against our TC
@@ -73,11 +79,15 @@ pin=${BENCH_PIN:-"0 1"}
 gen=$build/bench/live-gen
 
 # Configurations: tcpdump's options, and its filter expression.
-declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="" [xdp]="" [bpfring]="" [bpfring-sel]="-n")
+declare -A config_opts=([default]="" [big-buffer]="-B 65536" [udp]="-n" [small-buffer]="-B 128" [accel]="" [xdp]="" [bpfring]="" [bpfring-sel]="-n" [group4]="" [group4-hash]="")
 # Ours opens accel:IF in these (stock, which has no such thing, plain IF),
-# with these variables.
-declare -A config_accel=([accel]=1 [xdp]=1 [bpfring]=1 [bpfring-sel]=1)
-declare -A config_env=([xdp]="ACCEL_BACKEND=xdp" [bpfring]="ACCEL_BACKEND=bpfring" [bpfring-sel]="ACCEL_BACKEND=bpfring")
+# with these variables, in this many processes.
+declare -A config_accel=([accel]=1 [xdp]=1 [bpfring]=1 [bpfring-sel]=1 [group4]=1 [group4-hash]=1)
+# (NAME=VALUE;NAME=VALUE...)
+declare -A config_env=([xdp]="ACCEL_BACKEND=xdp" [bpfring]="ACCEL_BACKEND=bpfring" [bpfring-sel]="ACCEL_BACKEND=bpfring" [group4]="ACCEL_GROUP=7;ACCEL_COMPUTATION=ip >-> steer_flow" [group4-hash]="ACCEL_GROUP=7")
+declare -A config_members=([group4]=4 [group4-hash]=4)
+# The generator's flows (-F) in these.
+declare -A config_flows=([group4]=256 [group4-hash]=256)
 declare -A config_filter=([udp]="udp" [bpfring-sel]="tcp port 80")
 
 die() {
@@ -132,11 +142,11 @@ ns_rx=lcap-rx-$$
 if_tx=lctx$$
 if_rx=lcrx$$
 tmp=$(mktemp -d)
-cap_pid=
+cap_pids=()
 
 cleanup() {
 	set +e
-	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
+	[ ${#cap_pids[@]} -gt 0 ] && kill "${cap_pids[@]}" 2>/dev/null
 	ip netns del "$ns_tx" 2>/dev/null
 	ip netns del "$ns_rx" 2>/dev/null
 	rm -rf "$tmp"
@@ -190,11 +200,35 @@ alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev
 # capture_failed WHY: ends the capture, puts WHY and tcpdump's own words in
 # $tmp/fail, and returns 2.
 capture_failed() {
-	kill -KILL "$cap_pid" 2>/dev/null || true
-	wait "$cap_pid" 2>/dev/null || true
-	cap_pid=
-	{ echo "$1"; grep -v '^$' "$tmp/tcpdump.err" | head -3; } >"$tmp/fail"
+	kill -KILL "${cap_pids[@]}" 2>/dev/null || true
+	wait "${cap_pids[@]}" 2>/dev/null || true
+	cap_pids=()
+	{ echo "$1"; grep -hv '^$' "$tmp"/tcpdump.err.* | head -3; } >"$tmp/fail"
 	return 2
+}
+
+# all_alive: every capture process runs.
+all_alive() {
+	local pid
+	for pid in "${cap_pids[@]}"; do alive "$pid" || return 1; done
+}
+
+# cpu_sum: the capture processes' CPU time so far, in ns.
+cpu_sum() {
+	local pid n=0
+	for pid in "${cap_pids[@]}"; do n=$((n + $(cpu_ns "$pid"))); done
+	echo "$n"
+}
+
+# stat_sum TEXT: the members' "N packets TEXT" added up (-1: none said).
+stat_sum() {
+	local f n=0 v
+	for f in "$tmp"/tcpdump.err.*; do
+		v=$(tcpdump_stat "$f" "$1")
+		[ "$v" -lt 0 ] && { echo -1; return; }
+		n=$((n + v))
+	done
+	echo "$n"
 }
 
 # run_one LIB CONFIG: one capture; appends a row to $tmp/CONFIG.LIB:
@@ -203,45 +237,59 @@ capture_failed() {
 # Returns 2, with the reason in $tmp/fail, when tcpdump did not start,
 # died, or did not stop on SIGINT.
 run_one() {
-	local lib=$1 cfg=$2 err=$tmp/tcpdump.err i cpu0 cpu1
-	local -a envs opts filter tx0 rx0 tx1 rx1
+	local lib=$1 cfg=$2 i m cpu0 cpu1 members=1 flows=()
+	local -a envs opts filter tx0 rx0 tx1 rx1 extra
 	if [ "$lib" = ours ]; then envs=("${ours_env[@]}"); else envs=("${stock_env[@]}"); fi
 	read -ra opts <<<"${config_opts[$cfg]}"
 	read -ra filter <<<"${config_filter[$cfg]:-}"
+	[ -n "${config_flows[$cfg]:-}" ] && flows=(-F "${config_flows[$cfg]}")
 
 	mapfile -t tx0 < <(counters "$ns_tx" "$if_tx" tx_packets tx_dropped)
 	mapfile -t rx0 < <(counters "$ns_rx" "$if_rx" rx_packets rx_dropped)
-	# ip netns exec, taskset and env all exec: $! is tcpdump.
 	local dev=$if_rx
 	if [ "$lib" = ours ] && [ "$self" = 0 ] && [ -n "${config_accel[$cfg]:-}" ]; then
 		dev=accel:$if_rx
-		# shellcheck disable=SC2206 # NAME=VALUE words
-		[ -n "${config_env[$cfg]:-}" ] && envs+=(${config_env[$cfg]})
+		members=${config_members[$cfg]:-1}
+		if [ -n "${config_env[$cfg]:-}" ]; then
+			IFS=';' read -ra extra <<<"${config_env[$cfg]}"
+			envs+=("${extra[@]}")
+		fi
 	fi
-	ip netns exec "$ns_rx" "${pin_cap[@]}" env "${envs[@]}" \
-		tcpdump -i "$dev" "${opts[@]}" -w /dev/null "${filter[@]}" 2>"$err" &
-	cap_pid=$!
-	for i in $(seq 50); do
-		grep -q '^tcpdump: listening on' "$err" && break
-		alive "$cap_pid" || break
-		sleep 0.1
+	rm -f "$tmp"/tcpdump.err.*
+	cap_pids=()
+	for m in $(seq "$members"); do
+		# ip netns exec, taskset and env all exec: $! is tcpdump.
+		ip netns exec "$ns_rx" "${pin_cap[@]}" env "${envs[@]}" \
+			tcpdump -i "$dev" "${opts[@]}" -w /dev/null "${filter[@]}" \
+			2>"$tmp/tcpdump.err.$m" &
+		cap_pids+=($!)
+		for i in $(seq 50); do
+			grep -q '^tcpdump: listening on' "$tmp/tcpdump.err.$m" && break
+			alive "$!" || break
+			sleep 0.1
+		done
+		grep -q '^tcpdump: listening on' "$tmp/tcpdump.err.$m" ||
+			{ capture_failed "did not start capturing:"; return; }
 	done
-	grep -q '^tcpdump: listening on' "$err" || { capture_failed "did not start capturing:"; return; }
-	cpu0=$(cpu_ns "$cap_pid")
+	cpu0=$(cpu_sum)
 	ip netns exec "$ns_tx" "${pin_gen[@]}" "$gen" -i "$if_tx" -m "$method" \
-		-s "$size" -t "$secs" >"$tmp/gen.out" 2>"$tmp/gen.err" ||
+		-s "$size" -t "$secs" "${flows[@]}" >"$tmp/gen.out" 2>"$tmp/gen.err" ||
 		die "generator failed: $(cat "$tmp/gen.err")"
 	sleep "$drain"
-	alive "$cap_pid" || { capture_failed "exited during the capture:"; return; }
-	cpu1=$(cpu_ns "$cap_pid")
-	kill -INT "$cap_pid"
+	all_alive || { capture_failed "exited during the capture:"; return; }
+	cpu1=$(cpu_sum)
+	kill -INT "${cap_pids[@]}"
 	for i in $(seq 100); do
-		alive "$cap_pid" || break
+		local any=0 pid
+		for pid in "${cap_pids[@]}"; do alive "$pid" && any=1; done
+		[ "$any" = 0 ] && break
 		sleep 0.1
 	done
-	alive "$cap_pid" && { capture_failed "did not stop within 10 s of SIGINT:"; return; }
-	wait "$cap_pid" || true
-	cap_pid=
+	for i in "${cap_pids[@]}"; do
+		alive "$i" && { capture_failed "did not stop within 10 s of SIGINT:"; return; }
+	done
+	wait "${cap_pids[@]}" || true
+	cap_pids=()
 	mapfile -t tx1 < <(counters "$ns_tx" "$if_tx" tx_packets tx_dropped)
 	mapfile -t rx1 < <(counters "$ns_rx" "$if_rx" rx_packets rx_dropped)
 	if [ -s "$tmp/gen.err" ]; then
@@ -251,9 +299,9 @@ run_one() {
 	echo "$(sed -n 's/.*attempted=\([0-9]*\).*/\1/p' "$tmp/gen.out")" \
 		$((tx1[0] - tx0[0])) $((tx1[1] - tx0[1])) \
 		$((rx1[0] - rx0[0])) $((rx1[1] - rx0[1])) \
-		"$(tcpdump_stat "$err" captured)" \
-		"$(tcpdump_stat "$err" 'received by filter')" \
-		"$(tcpdump_stat "$err" 'dropped by kernel')" \
+		"$(stat_sum captured)" \
+		"$(stat_sum 'received by filter')" \
+		"$(stat_sum 'dropped by kernel')" \
 		$((cpu1 - cpu0)) \
 		"$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$tmp/gen.out")" \
 		>>"$tmp/$cfg.$lib"
