@@ -3,7 +3,9 @@
 # libpcap.so, pcap.pc and pcap-config under the prefix; pkg-config and
 # pcap-config point at it and a program built with them runs on our
 # library; --with-soname=1 gives libpcap.so.1; configure refuses to run
-# without <pcap/pcap.h>; `make uninstall` removes what install put there.
+# without <pcap/pcap.h>; `make uninstall` removes what install put there;
+# `make install-system` makes it every program's libpcap (checked in a
+# mount namespace of its own) and uninstall-system takes that back.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -48,6 +50,35 @@ check pcap-config-version $? "$("$prefix/bin/pcap-config" --version)"
 "$prefix/bin/pcap-config" --bogus >/dev/null 2>&1
 [ $? -eq 1 ]
 check pcap-config-bad-option $? "accepted --bogus"
+
+# The library as every program's libpcap, in a throwaway root: the
+# loader entry `make install-system` writes, a loader cache made from it
+# and the system's configuration (ldconfig -X: no links touched), mounted
+# over /etc/ld.so.cache in a mount namespace of our own -- an unmodified
+# tcpdump there runs on our library; uninstall-system removes the entry.
+root=$tmp/root
+(cd "$tmp/b1" && make -s install-system DESTDIR="$root") >"$tmp/sys.log" 2>&1 &&
+	grep -qx "$prefix/lib" "$root/etc/ld.so.conf.d/00-accel-pcap.conf" 2>/dev/null ||
+	grep -qx "$prefix/lib" "$root$prefix/etc/ld.so.conf.d/00-accel-pcap.conf"
+check install-system-entry $? "no loader entry for $prefix/lib: $(tail -2 "$tmp/sys.log")"
+conf=$(ls "$root"/etc/ld.so.conf.d/00-accel-pcap.conf "$root$prefix"/etc/ld.so.conf.d/00-accel-pcap.conf 2>/dev/null | head -1)
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -n "$conf" ]; then
+	{ echo "include $conf"; cat /etc/ld.so.conf; } >"$tmp/ld.so.conf"
+	ldconfig -X -f "$tmp/ld.so.conf" -C "$tmp/ld.so.cache" 2>"$tmp/ldconfig.err"
+	out=$(unshare -m sh -c 'mount --bind "$1" /etc/ld.so.cache &&
+		env -u LD_LIBRARY_PATH -u LD_PRELOAD tcpdump --version 2>&1' \
+		sh "$tmp/ld.so.cache")
+	echo "$out" | grep -q accel-pcap
+	check install-system-every-program $? "tcpdump with the new loader cache: $(echo "$out" | head -2 | tr '\n' ' ')"
+	env -u LD_LIBRARY_PATH -u LD_PRELOAD tcpdump --version 2>&1 | grep -q accel-pcap
+	[ $? -ne 0 ]
+	check install-system-throwaway $? "the machine's own tcpdump now loads our library"
+else
+	echo "SKIP install-system-every-program: needs root and unshare"
+fi
+(cd "$tmp/b1" && make -s uninstall-system DESTDIR="$root") >/dev/null 2>&1
+[ ! -e "$conf" ]
+check uninstall-system $? "$conf still there"
 
 (cd "$tmp/b1" && make -s uninstall) >/dev/null 2>&1
 left=$(find "$prefix" -type f -o -type l)
