@@ -12,6 +12,8 @@
 #   scapy      sniff() with conf.use_pcap: 3 datagrams, and the library it
 #              loaded is ours (pcap_lib_version)
 #   p0f        the TCP client's SYN seen and fingerprinted
+#   softflowd  NetFlow v9 of the traffic, decoded by a collector here: the
+#              flows 198.18.0.1 -> 198.18.0.2 and their packets
 #   pmacctd    the print plugin's per-host-pair counters
 # Each run also shows it loaded our library (LD_DEBUG=libs, or the
 # mapping of the running process).  A program Debian does not ship here
@@ -225,6 +227,71 @@ if have p0f p0f p0f; then
 		"$tmp/p0f.log" 2>/dev/null ||
 		why="no SYN fingerprint logged: $(head -c 200 "$tmp/p0f.log" 2>/dev/null)"
 	verdict clients-tools-p0f p0f "$why"
+fi
+
+# ---- softflowd ---------------------------------------------------------------------
+# softflowd opens its capture with no timeout, so (as on the system
+# libpcap) packets reach it as ring blocks fill: it gets a few thousand
+# frames of 4 flows, then softflowctl makes it export every flow to a
+# NetFlow v9 collector on the namespace's loopback.  (softflowd reads
+# "-i N:DEV" as an interface index: it gets the plain device.)
+if have softflowd softflowd softflowd && have softflowctl softflowd softflowd; then
+	ip netns exec "$ns_b" ip link set lo up
+	ip netns exec "$ns_b" python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 2055))
+s.settimeout(6); templates = {}
+print("listening", flush=True)
+try:
+    while True:
+        d, _ = s.recvfrom(65536)
+        if struct.unpack("!H", d[:2])[0] != 9: continue
+        at = 20
+        while at + 4 <= len(d):
+            fid, ln = struct.unpack("!HH", d[at:at + 4])
+            body = d[at + 4:at + ln]
+            if ln < 4: break
+            if fid == 0:
+                b = 0
+                while b + 4 <= len(body):
+                    tid, n = struct.unpack("!HH", body[b:b + 4]); b += 4
+                    fields = [struct.unpack("!HH", body[b + 4 * i:b + 4 * i + 4]) for i in range(n)]
+                    b += 4 * n; templates[tid] = fields
+            elif fid in templates:
+                size = sum(l for _, l in templates[fid]); b = 0
+                while b + size <= len(body):
+                    rec = {}
+                    for t, l in templates[fid]:
+                        rec[t] = body[b:b + l]; b += l
+                    if 8 in rec and 12 in rec and 2 in rec:
+                        print("flow", socket.inet_ntoa(rec[8]), socket.inet_ntoa(rec[12]),
+                              int.from_bytes(rec[2], "big"), flush=True)
+            at += ln
+except socket.timeout:
+    pass' >"$tmp/collector.out" 2>&1 &
+	collector=$!
+	bg_pids+=("$collector")
+	wait_for "$tmp/collector.out" '^listening' "$collector"
+	# shellcheck disable=SC2046
+	start_client softflowd ours "$ns_b" $(how path) -- \
+		softflowd -d -v 9 -i "$if_b" -n 127.0.0.1:2055 -c "$tmp/sf.ctl"
+	sleep 1.5
+	ip netns exec "$ns_a" "$build/bench/live-gen" -i "$if_a" -d "$mac_b" \
+		-n 5000 -F 4 >"$tmp/flowgen.out" 2>&1
+	sleep 1
+	ip netns exec "$ns_b" softflowctl -c "$tmp/sf.ctl" expire-all \
+		>"$tmp/softflowctl.out" 2>&1
+	sleep 1
+	kill -INT "$client_pid" 2>/dev/null
+	wait_exit "$client_pid" 5
+	echo "$exit_status" >"$tmp/softflowd.rc"
+	wait_exit "$collector" 10
+	pkts=$(awk '$1 == "flow" && $2 == "198.18.0.1" && $3 == "198.18.0.2" {
+		n += $4 } END { print n + 0 }' "$tmp/collector.out")
+	why=''
+	[ "$pkts" -ge 1000 ] && [ "$pkts" -le 5000 ] ||
+		why="the flows exported hold $pkts packets of the 5000 sent: $(head -c 160 "$tmp/collector.out")"
+	verdict clients-tools-softflowd softflowd "$why"
 fi
 
 # ---- pmacctd ---------------------------------------------------------------------------
