@@ -89,6 +89,8 @@ int netdev_wait_init(pcap_t *p, struct netdev_wait *w, const int *fds,
 	w->pfds[n] = (struct pollfd){ .fd = w->wake_fd, .events = POLLIN };
 	w->npfds = n + 1;
 	w->nonblock = p->opt.nonblock != 0;
+	snprintf(w->ifname, sizeof w->ifname, "%s", p->opt.device);
+	w->ifindex = if_nametoindex(w->ifname);
 	if (!p->opt.immediate) {
 		int64_t ms = accel_conf_int(conf, dev, ACCEL_KEY_BLOCK_TIMEOUT_MS);
 
@@ -107,17 +109,36 @@ void netdev_wait_close(struct netdev_wait *w)
 	w->pfds = NULL;
 }
 
+/* libpcap's words when the device goes away under a capture. */
+static bool disappeared(pcap_t *p, const struct netdev_wait *w)
+{
+	if (if_nametoindex(w->ifname) == w->ifindex)
+		return false;
+	pcap_errf(p->errbuf, "The interface disappeared");
+	return true;
+}
+
 /* After a read found nothing: 1 (read again), 0 (the handle's timeout
- * passed with nothing), PCAP_ERROR. */
+ * passed with nothing), PCAP_ERROR.  Without a timeout it still wakes
+ * once a second to see that the device is there. */
 static int wait_for_packets(pcap_t *p, struct netdev_wait *w)
 {
 	int n = poll(w->pfds, w->npfds,
-		     p->opt.timeout_ms > 0 ? p->opt.timeout_ms : -1);
+		     p->opt.timeout_ms > 0 ? p->opt.timeout_ms : 1000);
+	bool trouble = false;
 
 	if (n < 0 && errno != EINTR) {
 		pcap_errnof(p->errbuf, errno, "poll");
 		return PCAP_ERROR;
 	}
+	for (size_t i = 0; n > 0 && i + 1 < w->npfds; i++)
+		trouble |= (w->pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+	if ((n == 0 || trouble) && disappeared(p, w))
+		return PCAP_ERROR;
+	if (trouble)	/* not gone: up and down again, say; do not spin */
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	if (n == 0 && p->opt.timeout_ms <= 0)
+		return 1;	/* no timeout: keep waiting */
 	if (w->pfds[w->npfds - 1].revents & POLLIN) {
 		uint64_t v;
 

@@ -7,6 +7,7 @@
 #ifndef ACCEL_NETDEV_H
 #define ACCEL_NETDEV_H
 
+#include <net/if.h>
 #include <poll.h>
 #include <stdint.h>
 #include <time.h>
@@ -38,6 +39,9 @@ struct netdev_wait {
 	int wake_fd;
 	bool nonblock;
 	struct timespec nap;	/* zero: none */
+	/* The device, to notice that it disappeared (its index changes). */
+	char ifname[IF_NAMESIZE];
+	unsigned ifindex;
 	/* The source's: hand on at most max packets that are there (through
 	 * netdev_deliver), returning how many it took; how many wait; a
 	 * batch smaller than short_batch is worth a nap. */

@@ -22,6 +22,8 @@
 #  - group: two members of group 7 share 201 flows sent both ways:
 #    disjoint, complete, flow-consistent, both busy; a member killed
 #    with SIGKILL is found dead and its share goes to the survivor.
+#  - gone: the device deleted under a capture: the read fails with
+#    libpcap's "The interface disappeared", no hang.
 #  - kill: SIGKILL leaves no program on the device's TCX hooks
 #    (accel-info), and a new capture works.
 # Needs Linux 6.6 (TCX).  -S: only the harness (the accel checks SKIP).
@@ -272,6 +274,18 @@ elif ! why=$(frames_equal ours again "$tmp/again.sent"); then
 	fail accel-bpfring-kill "the next capture: $why"
 else
 	pass accel-bpfring-kill
+fi
+
+# ---- the device deleted under the capture (last: the pair goes) ----------
+ring_probe ours-gone -d 8000 "accel:$if_b"
+wait_ready ours-gone
+sleep 0.3
+ip -n "$ns_b" link del "$if_b"
+wait_probe
+if grep -q '^dispatch = -1 \[The interface disappeared\]' "$tmp/ours-gone.out"; then
+	pass accel-bpfring-gone
+else
+	fail accel-bpfring-gone "after the device went: $(grep -m1 -E '^(dispatch|end)' "$tmp/ours-gone.out")"
 fi
 
 finish

@@ -21,6 +21,8 @@
 #  - busy: a second xdp capture on the same device fails, saying why.
 #  - inject: pcap_inject on an xdp handle sends the frames out.
 #  - accel-info says the packets are taken from the host's stack.
+#  - gone: the device deleted under a capture: the read fails with
+#    libpcap's "The interface disappeared", no hang.
 #  - errors: no such device, device down.
 # Plain tcpdump on the system libpcap proves the harness (-S: that only;
 # the accel checks print SKIP).
@@ -247,6 +249,18 @@ elif ! grep -q "^activate = -9 .*not up" "$tmp/down.out"; then
 	fail accel-xdp-errors "device down: $(why_empty "$tmp/down.out")"
 else
 	pass accel-xdp-errors
+fi
+
+# ---- the device deleted under the capture (last: the pair goes) ----------
+xdp_probe ours-gone auto -d 8000 "accel:$if_b"
+wait_ready ours-gone
+sleep 0.3
+ip -n "$ns_b" link del "$if_b"
+wait_probe
+if grep -q '^dispatch = -1 \[The interface disappeared\]' "$tmp/ours-gone.out"; then
+	pass accel-xdp-gone
+else
+	fail accel-xdp-gone "after the device went: $(grep -m1 -E '^(dispatch|end)' "$tmp/ours-gone.out")"
 fi
 
 finish
