@@ -72,6 +72,8 @@ struct prepared {
 };
 
 struct xsk_set {
+	/* libxdp copies IF_NAMESIZE bytes of the name, whatever its length */
+	char ifname[IF_NAMESIZE];
 	struct prepared prepared[PREPARED];	/* fd -1: empty */
 	unsigned next_prepared;
 	int ifindex;
@@ -106,6 +108,23 @@ static int count_rx_queues(const char *ifname, uint32_t *count,
 	if (*count == 0)
 		*count = 1;
 	return 0;
+}
+
+/* The queue's socket.  A socket just closed on the queue (a capture
+ * that ended a moment ago) lets go of it a little later: EBUSY is tried
+ * again for up to a second. */
+static int create_socket(struct xsk_queue *q, const char *ifname,
+			 bool with_tx, const struct xsk_socket_config *cfg)
+{
+	int err;
+
+	for (int tries = 0;; tries++) {
+		err = xsk_socket__create(&q->xsk, ifname, q->id, q->umem, &q->rx,
+					 with_tx ? &q->tx : NULL, cfg);
+		if (err != -EBUSY || tries == 100)
+			return err;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
 }
 
 static int open_queue(struct xsk_set *set, struct xsk_queue *q,
@@ -155,9 +174,7 @@ static int open_queue(struct xsk_set *set, struct xsk_queue *q,
 	for (int zc = params->zero_copy != 0; zc >= 0; zc--) {
 		scfg.bind_flags = XDP_USE_NEED_WAKEUP |
 				  (zc ? XDP_ZEROCOPY : XDP_COPY);
-		err = xsk_socket__create(&q->xsk, params->ifname, q->id,
-					 q->umem, &q->rx,
-					 with_tx ? &q->tx : NULL, &scfg);
+		err = create_socket(q, set->ifname, with_tx, &scfg);
 		if (err == 0) {
 			set->zero_copy = zc;
 			break;
@@ -258,6 +275,7 @@ int xsk_set_open(const struct xsk_params *params, struct xsk_set **out,
 	set->frame_size = params->frame_size;
 	set->ring_slots = params->ring_slots;
 	set->attach = params->attach;
+	snprintf(set->ifname, sizeof set->ifname, "%s", params->ifname);
 	set->ifindex = (int)if_nametoindex(params->ifname);
 	if (set->ifindex == 0) {
 		pcap_errf(errbuf, "%s: %s", params->ifname, strerror(errno));
