@@ -392,9 +392,12 @@ static struct node *stage(struct reader *r, bool nested)
 	if (is_word(word, "sample")) {		/* 1 in N flows */
 		next_token(r);
 		n->kind = K_SAMPLE;
-		if (!number(r, "a sampling rate", 1u << 24, &n->len) ||
-		    n->len == 0)
+		if (!number(r, "a sampling rate", 1u << 24, &n->len))
 			goto fail;
+		if (n->len == 0) {
+			fail_at(r, r->tok_at, "sample: the rate is 1 or more");
+			goto fail;
+		}
 		return n;
 	}
 	if (is_word(word, "drop")) {
@@ -410,8 +413,12 @@ static struct node *stage(struct reader *r, bool nested)
 			goto fail;
 		}
 		n->kind = K_SNAP;
-		if (!number(r, "a byte count", 262144, &n->len) || n->len == 0)
+		if (!number(r, "a byte count", 262144, &n->len))
 			goto fail;
+		if (n->len == 0) {
+			fail_at(r, r->tok_at, "snap: 1 byte or more");
+			goto fail;
+		}
 		return n;
 	}
 	if (is_word(word, "when") || is_word(word, "unless") ||

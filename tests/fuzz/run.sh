@@ -46,6 +46,21 @@ seed() {
 			[ $((i % 11)) -eq 0 ] || continue
 			tail -c +25 "$f" | head -c 1024 >"$dir/$i"
 		done ;;
+	fuzz-conf)	# selector byte: a name, a file's text, environment lines
+		printf '\x00accel:eth0:eth1' >"$dir/1"
+		printf '\x00accel/site.conf:eth0' >"$dir/2"
+		printf '\x01# x\ngroup = 7\nfanout = lb+defrag\n[eth0]\nrx_slots = 4096\n' >"$dir/3"
+		printf '\x01computation = ip >-> steer_flow\nxdp_queues = 0-3,8\n' >"$dir/4"
+		printf '\x02ACCEL_GROUP=3\nACCEL_BLOCK_TIMEOUT_MS=5ms\nACCEL_XDP_MODE=skb' >"$dir/5" ;;
+	fuzz-computation)	# computations
+		i=0
+		for f in 'ip >-> steer_flow' 'udp >-> sample 4' 'when tcp (drop) >-> steer_ip' \
+			'conditional ip6 (steer_flow) (steer_mac)' 'filter "port 53" >-> snap 64' \
+			'not (src_addr 10.0.0.0/8 or dst_port 80) >-> steer_field 26 4' \
+			'unless vlan (steer_rrobin)'; do
+			i=$((i + 1))
+			printf %s "$f" >"$dir/$i"
+		done ;;
 	esac
 }
 
@@ -54,8 +69,10 @@ seed() {
 isolate=()
 unshare -n true 2>/dev/null && isolate=(unshare -n)
 
-for target in fuzz-pcap fuzz-pcapng fuzz-compile fuzz-jit; do
-	if [ $target = fuzz-compile ] && [ ${#isolate[@]} -eq 0 ]; then
+for target in fuzz-pcap fuzz-pcapng fuzz-compile fuzz-jit fuzz-conf \
+	fuzz-computation; do
+	if { [ $target = fuzz-compile ] || [ $target = fuzz-computation ]; } &&
+	   [ ${#isolate[@]} -eq 0 ]; then
 		echo "SKIP fuzz-compile: needs unshare -n (root) to keep name lookups off the network"
 		continue
 	fi
