@@ -148,6 +148,11 @@ static void test_errors(void)
 		{ "filter tcp", "expected a quoted pcap-filter expression" },
 		{ "addr 10.0.0.0/8x", "expected an address" },
 		{ "filter \"ip", "unterminated string" },
+		{ "when tcp (steer_rrobin)", "steer_rrobin: only at the top level" },
+		{ "steer_rss >-> steer_flow", "do not mix with other steering" },
+		{ "sample 0", "sample: the rate is 1 or more" },
+		{ "udp >-> sample 0", "test:1:16: sample: the rate is 1 or more" },
+		{ "snap 0", "snap: 1 byte or more" },
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
