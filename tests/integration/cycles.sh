@@ -4,6 +4,8 @@
 # leak (definite or indirect), no error, as many descriptors open after
 # as before; and afterwards nothing left on the device (no XDP program,
 # no TCX program, as accel-info reports) and no group registry files.
+# Without the capabilities BPF needs, xdp and bpfring refuse to activate
+# with PCAP_ERROR_PERM_DENIED and the system's reason.
 # Without valgrind the cycles still run (a SKIP line says what was not
 # checked).  -S: the plain device on the system libpcap only.
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +52,23 @@ if [ "$system_only" -eq 0 ]; then
 	cycle bpfring "accel:$if_b" ACCEL_BACKEND=bpfring ACCEL_BPFRING_SIZE=1M
 	cycle bpfring-group "accel:$if_b" ACCEL_BACKEND=bpfring \
 		ACCEL_BPFRING_SIZE=1M ACCEL_GROUP=6
+	# Without the capabilities BPF needs: libpcap's PERM_DENIED, saying so.
+	if command -v setpriv >/dev/null; then
+		bad=''
+		for b in xdp bpfring; do
+			ns_cmd "$ns_b" ours
+			"${in_ns_cmd[@]}" ACCEL_BACKEND=$b setpriv --inh-caps=-all \
+				--ambient-caps=-all --bounding-set=-all "$probe" capture \
+				-d 300 "accel:$if_b" >"$tmp/noperm-$b.out" 2>&1
+			grep -q '^activate = -8 \[.*Operation not permitted' \
+				"$tmp/noperm-$b.out" ||
+				bad+=" $b: $(why_empty "$tmp/noperm-$b.out")"
+		done
+		if [ -z "$bad" ]; then pass cycles-no-privileges
+		else fail cycles-no-privileges "$bad"; fi
+	else
+		skip cycles-no-privileges "setpriv (util-linux) is not installed"
+	fi
 	info=$(ip netns exec "$ns_b" "$build/accel-info" "$if_b")
 	xdp=$(echo "$info" | awk '$1 == "xdp" { print $NF }')
 	tcx=$(echo "$info" | awk '$1 == "tcx" { print $3 + $5 }')
