@@ -81,7 +81,7 @@ static inline int cap_write(const struct cap *c, const char *path)
 
 	if (f == NULL)
 		return -1;
-	ok = fwrite(c->b, 1, c->n, f) == c->n;
+	ok = c->n == 0 || fwrite(c->b, 1, c->n, f) == c->n;
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 

@@ -99,7 +99,7 @@ static u_int template_packet(u_char *b)
 		10, 0, 0, 1, 198, 18, 0, 1, 0x07, 0xd0, 0, 53, 0, 8, 0, 0,
 	};
 	const u_char *t;
-	u_int n, skip;
+	u_int n, skip, off;
 
 	switch (rnd() % 4) {
 	case 0: t = eth_ip_tcp; n = sizeof eth_ip_tcp; break;
@@ -115,8 +115,9 @@ static u_int template_packet(u_char *b)
 	skip = rnd() % 3 == 0 ? rnd() % 24 : 0;
 	for (u_int i = 0; i < skip; i++)
 		b[i] = (u_char)rnd();
-	memcpy(b + skip, t + (rnd() % 4 == 0 ? 14 : 0), n);
-	n += skip;
+	off = rnd() % 4 == 0 ? 14 : 0;		/* from the network header */
+	memcpy(b + skip, t + off, n - off);
+	n += skip - off;
 	for (u_int i = n; i < MAX_PKT; i++)
 		b[i] = (u_char)rnd();
 	n += rnd() % 64;
