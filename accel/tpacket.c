@@ -71,7 +71,7 @@ static int tpacket_get_nonblock(pcap_t *p)
 /*
  * Non-blocking mode is kept in the sign of the timeout (libpcap's ~timeout
  * trick keeps the value for going back); the eventfd only wakes blocking
- * polls.
+ * polls, but lives as long as the handle.
  */
 static int tpacket_set_nonblock(pcap_t *p, int nonblock)
 {
@@ -87,25 +87,13 @@ static int tpacket_set_nonblock(pcap_t *p, int nonblock)
 		pcap_errnof(p->errbuf, errno, "F_SETFL");
 		return -1;
 	}
+	/* The eventfd stays open either way (libpcap closes it in
+	 * non-blocking mode): pcap_breakloop from another thread may be
+	 * writing to it at this very moment. */
 	if (nonblock) {
 		if (t->timeout >= 0)
 			t->timeout = ~t->timeout;
-		if (t->wake_fd != -1) {
-			close(t->wake_fd);
-			t->wake_fd = -1;
-		}
 	} else {
-		if (t->wake_fd == -1) {
-			t->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-			if (t->wake_fd == -1) {
-				int err = errno;
-
-				pcap_errf(p->errbuf, "Could not open eventfd: %s",
-					  strerror(err));
-				errno = err;
-				return -1;
-			}
-		}
 		if (t->timeout < 0)
 			t->timeout = ~t->timeout;
 	}
