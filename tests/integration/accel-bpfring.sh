@@ -50,11 +50,6 @@ ring_probe() {
 	bg_pids+=("$probe_pid")
 }
 
-stat_of() {	# stat_of FILE recv|drop
-	awk -v f="$2" '$1 == "stats" && $3 == 0 {
-		for (i = 4; i < NF; i++) if ($i == f) print $(i + 1) }' "$1"
-}
-
 # both_ways TAG: frames into $if_b, then out of it; the end marker last.
 both_ways() {
 	send "$ns_a" "$1.in" -d "$mac_b" -n 15 ipv4 ipv6 arp vlan qinq

@@ -55,12 +55,6 @@ kind_frames() {
 	awk -v k="$1" '$1 == "frame" && $5 ~ "^" k { print $4 }' "$2"
 }
 
-# stat_of FILE FIELD: recv or drop from the probe's "stats = 0" line.
-stat_of() {
-	awk -v f="$2" '$1 == "stats" && $3 == 0 {
-		for (i = 4; i < NF; i++) if ($i == f) print $(i + 1) }' "$1"
-}
-
 # ---- frames, native and generic -------------------------------------
 for mode in native generic; do
 	tag=ours-frames-$mode

@@ -819,3 +819,9 @@ host_traffic_end() {
 	ip -n "$ns_a" addr flush dev "$if_a"
 	ip -n "$ns_b" addr flush dev "$if_b"
 }
+
+# stat_of FILE recv|drop|ifdrop: from a probe's "stats = 0 ..." line.
+stat_of() {
+	awk -v f="$2" '$1 == "stats" && $3 == 0 {
+		for (i = 4; i < NF; i++) if ($i == f) print $(i + 1) }' "$1"
+}

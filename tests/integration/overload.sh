@@ -17,11 +17,6 @@ rx_packets() {
 	ip netns exec "$ns_b" cat "/sys/class/net/$if_b/statistics/rx_packets"
 }
 
-stat_of() {	# stat_of FILE recv|drop
-	awk -v f="$2" '$1 == "stats" && $3 == 0 {
-		for (i = 4; i < NF; i++) if ($i == f) print $(i + 1) }' "$1"
-}
-
 # flood NAME WHICH DEVICE [ARGS...] [-- VARIABLE...]
 flood() {
 	local name=$1 which=$2 dev=$3 rx0 rx1 got drop vars=() args=()
