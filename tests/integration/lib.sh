@@ -8,6 +8,7 @@
 # on the system libpcap ("sys") or on ours ("ours"), the comparisons, and
 # the "PASS name" / "FAIL name: why" lines.  Nothing leaves the namespaces:
 # no addresses are configured, IPv6 is off, frames only cross the pair.
+# KEEP_TMP=1 keeps the run's files (/tmp/acl-integ.*) to look at after.
 
 # Run by itself (tests/run runs every *.sh here), it has nothing to do.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
