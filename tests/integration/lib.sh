@@ -7,7 +7,9 @@
 # exit whatever happens), the probe and the sender run in either namespace
 # on the system libpcap ("sys") or on ours ("ours"), the comparisons, and
 # the "PASS name" / "FAIL name: why" lines.  Nothing leaves the namespaces:
-# no addresses are configured, IPv6 is off, frames only cross the pair.
+# IPv6 is off, frames only cross the pair, and the only addresses are
+# 198.18.0.1/30 and .2 on the pair, for the checks of the host's own
+# traffic (host_traffic_start).
 # KEEP_TMP=1 keeps the run's files (/tmp/acl-integ.*) to look at after.
 
 # Run by itself (tests/run runs every *.sh here), it has nothing to do.
