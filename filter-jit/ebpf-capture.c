@@ -48,9 +48,6 @@ static struct ebpf_insn insn(uint8_t code, int dst, int src, int16_t off,
 #define JLE_IMM(d, k, o) insn(BPF_JMP | BPF_JLE | BPF_K, d, 0, o, k)
 #define JA(o)		insn(BPF_JMP | BPF_JA, 0, 0, o, 0)
 #define AND64_IMM(d, k)	insn(BPF_ALU64 | BPF_AND | BPF_K, d, 0, 0, k)
-/* ld_imm64 of a map: two instructions */
-#define LD_MAP(d, fd)	insn(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, \
-			     0, fd), insn(0, 0, 0, 0, 0)
 
 /* struct xdp_md */
 #define XDP_DATA 0
@@ -345,34 +342,31 @@ int ebpf_tc_capture(const struct bpf_insn *filter, u_int len,
 {
 	const int32_t cap = (int32_t)(snaplen < BPFRING_MAX_CAPLEN
 				      ? snaplen : BPFRING_MAX_CAPLEN);
-	const struct ebpf_insn prologue[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		ST(BPF_W, BPF_REG_10, KEY, 0),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ADD64_IMM(BPF_REG_2, KEY),
-		LD_MAP(BPF_REG_1, maps->config_fd),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JEQ_IMM(BPF_REG_0, 0, 4),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_0, 0),	/* direction bits */
-		AND64_IMM(BPF_REG_1, egress ? BPFRING_DIR_OUT : BPFRING_DIR_IN),
-		JEQ_IMM(BPF_REG_1, 0, 1),
-		JA(2),
-		MOV64_IMM(BPF_REG_0, TCX_NEXT),
-		EXIT(),
-		MOV64_REG(BPF_REG_1, BPF_REG_6),
-	};
-	struct build accept = { .n = 0 };
+	enum { P_PASS, P_GO };
+	struct build prologue = { .n = 0 }, accept = { .n = 0 };
 	const struct ebpf_insn reject[] = {
 		MOV64_IMM(BPF_REG_0, TCX_NEXT),
 		EXIT(),
 	};
 	struct ebpf_wrap wrap = {
-		.prologue = prologue,
-		.prologue_len = sizeof prologue / sizeof prologue[0],
+		.prologue = prologue.insn,
 		.accept = accept.insn,
 		.reject = reject, .reject_len = sizeof reject / sizeof reject[0],
 	};
 
+	/* this direction's bit clear (or no configuration): on at once */
+	put(&prologue, MOV64_REG(BPF_REG_6, BPF_REG_1));
+	load_member(&prologue, maps->config_fd, 0, BPF_REG_1, P_PASS);
+	put(&prologue, AND64_IMM(BPF_REG_1,
+				 egress ? BPFRING_DIR_OUT : BPFRING_DIR_IN));
+	put_jump(&prologue, JNE_IMM(BPF_REG_1, 0, 0), P_GO);
+	label(&prologue, P_PASS);
+	put(&prologue, MOV64_IMM(BPF_REG_0, TCX_NEXT));
+	put(&prologue, EXIT());
+	label(&prologue, P_GO);
+	put(&prologue, MOV64_REG(BPF_REG_1, BPF_REG_6));
+	resolve(&prologue);
+	wrap.prologue_len = prologue.n;
 	if (maps->group_fd >= 0)	/* the member's share first */
 		group_block(&accept, maps->group_fd, maps->group_slot);
 	record_block(&accept, maps, egress, cap);
