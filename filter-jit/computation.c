@@ -647,6 +647,36 @@ static void xor_words(struct gen *g, uint32_t off, int n)
 	}
 }
 
+/* After the addresses (M[M_ADDRS]): when the protocol byte at PROTO_OFF
+ * is TCP, UDP or SCTP, A = both ports xor the addresses, on to MIX; else
+ * (or for an IPv4 fragment) to ADDRS.  The ports are at PORTS_OFF past the
+ * IPv4 header (IPV4) or at that offset in the frame. */
+static void fold_in_ports(struct gen *g, uint32_t proto_off, bool ipv4,
+			  uint32_t ports_off, int addrs, int mix)
+{
+	const uint16_t mode = ipv4 ? BPF_IND : BPF_ABS;
+	int has = new_label(g);
+
+	LD_B(proto_off);
+	jump(g, BPF_JEQ, 6, has, -1);
+	jump(g, BPF_JEQ, 17, has, -1);
+	jump(g, BPF_JEQ, 132, has, addrs);
+	place(g, has);
+	if (ipv4) {
+		LD_H(20);
+		jump(g, BPF_JSET, 0x1fff, addrs, -1);	/* fragment */
+		emit(g, BPF_LDX | BPF_MSH | BPF_B, 0, 0, 14);
+	}
+	emit(g, BPF_LD | BPF_H | mode, 0, 0, ports_off);
+	ST(M_PORTS);
+	emit(g, BPF_LD | BPF_H | mode, 0, 0, ports_off + 2);
+	LDX_M(M_PORTS);
+	XOR_X();
+	LDX_M(M_ADDRS);
+	XOR_X();
+	ja(g, mix);
+}
+
 /* M[DEST] = the steering hash of the packet (Ethernet framing, VLAN
  * tags as metadata). */
 static void steer_code(struct gen *g, enum steer steer, uint32_t off,
@@ -658,7 +688,7 @@ static void steer_code(struct gen *g, enum steer steer, uint32_t off,
 	case S_FLOW:
 	case S_IP: {
 		int v4 = new_label(g), v6 = new_label(g), none = new_label(g),
-		    addrs = new_label(g), p4 = new_label(g), p6 = new_label(g);
+		    addrs = new_label(g);
 		const bool ports = steer == S_FLOW;
 
 		LD_H(12);
@@ -667,44 +697,17 @@ static void steer_code(struct gen *g, enum steer steer, uint32_t off,
 		place(g, v4);
 		xor_words(g, 26, 2);
 		ST(M_ADDRS);
-		if (ports) {
-			LD_B(23);
-			jump(g, BPF_JEQ, 6, p4, -1);
-			jump(g, BPF_JEQ, 17, p4, -1);
-			jump(g, BPF_JEQ, 132, p4, addrs);
-			place(g, p4);
-			LD_H(20);
-			jump(g, BPF_JSET, 0x1fff, addrs, -1);	/* fragment */
-			emit(g, BPF_LDX | BPF_MSH | BPF_B, 0, 0, 14);
-			emit(g, BPF_LD | BPF_H | BPF_IND, 0, 0, 14);
-			ST(M_PORTS);
-			emit(g, BPF_LD | BPF_H | BPF_IND, 0, 0, 16);
-			LDX_M(M_PORTS);
-			XOR_X();
-			LDX_M(M_ADDRS);
-			XOR_X();
-			ja(g, mix);
-		} else {
+		if (ports)
+			fold_in_ports(g, 23, true, 14, addrs, mix);
+		else
 			ja(g, addrs);
-		}
 		place(g, v6);
 		xor_words(g, 22, 8);
 		ST(M_ADDRS);
-		if (ports) {
-			LD_B(20);
-			jump(g, BPF_JEQ, 6, p6, -1);
-			jump(g, BPF_JEQ, 17, p6, -1);
-			jump(g, BPF_JEQ, 132, p6, addrs);
-			place(g, p6);
-			LD_H(54);
-			ST(M_PORTS);
-			LD_H(56);
-			LDX_M(M_PORTS);
-			XOR_X();
-			LDX_M(M_ADDRS);
-			XOR_X();
-		}
-		ja(g, ports ? mix : addrs);
+		if (ports)
+			fold_in_ports(g, 20, false, 54, addrs, mix);
+		else
+			ja(g, addrs);
 		place(g, none);
 		emit(g, BPF_LD | BPF_IMM, 0, 0, 0);
 		ja(g, mix);
