@@ -148,6 +148,17 @@ static void load_capture(struct capture_set *cs, const char *file, int dlt,
 	cs->files[cs->nfiles++].end = cs->n;
 }
 
+static void free_captures(struct capture_set *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->pkts[i].data);
+	for (int i = 0; i < cs->nfiles; i++)
+		if (cs->files[i].handle)
+			pcap_close(cs->files[i].handle);
+	free(cs->pkts);
+	free(cs->files);
+}
+
 static uint64_t packets_hash(const struct capture_set *cs)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -571,5 +582,9 @@ int main(int argc, char **argv)
 	if (!b.verdicts)
 		die("out of memory%s", "");
 	corpus_walk(in, corpus, &o.base, o.skip, print_outcome, &b);
+	free(b.verdicts);
+	free_captures(&cs);
+	if (in != stdin)
+		fclose(in);
 	return 0;
 }
