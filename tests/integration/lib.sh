@@ -57,6 +57,21 @@ if [ "$system_only" -eq 0 ] &&
 	echo "FAIL $test_name: the probe does not load $ours_lib"
 	exit 1
 fi
+# A build with AddressSanitizer (tests/run sanitized): valgrind cannot run
+# its programs, and uninstrumented clients load our library only with the
+# sanitizer's runtime preloaded (tests/sanitized/preload-asan, first in PATH).
+# A program started with our library in LD_PRELOAD needs the runtime
+# before it there: $preload_runtime is "RUNTIME:" then, else empty.
+sanitized=0
+preload_runtime=
+if ldd "$ours_lib" | grep -q 'libasan\.so'; then
+	sanitized=1
+	if [ -z "${ASAN_RUNTIME_LIB:-}" ]; then
+		echo "FAIL $test_name: a sanitized build needs ASAN_RUNTIME_LIB (tests/run sanitized)"
+		exit 1
+	fi
+	preload_runtime=$ASAN_RUNTIME_LIB:
+fi
 
 # An accel device's configuration is only what the script gives it: the
 # caller's ACCEL_* variables (ACCEL_FORCE, ACCEL_CONF...) are dropped.
