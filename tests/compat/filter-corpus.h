@@ -1,14 +1,16 @@
 /*
  * filter-corpus.h: reader for the expression corpus format of
- * tests/compat/filters/README, shared by probe-filter and kernel-accepts:
- * walks a corpus (or a plain list of expressions) and hands each
- * expression selected for one link type to a callback, with its settings.
+ * tests/compat/filters/README, shared by probe-filter, kernel-accepts and
+ * the unit tests that run the corpus: walks a corpus (or a plain list of
+ * expressions) and hands each expression selected for one link type to a
+ * callback, with its settings; corpus_each_file walks a directory of them.
  */
 #ifndef TESTS_COMPAT_FILTER_CORPUS_H
 #define TESTS_COMPAT_FILTER_CORPUS_H
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -164,6 +166,36 @@ static inline void corpus_walk(FILE *in, int is_corpus,
 		corpus_untab(expr);
 		fn(expr, lineno, seq, &st, ctx);
 	}
+}
+
+static inline int corpus_is_txt(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 4 && strcmp(de->d_name + n - 4, ".txt") == 0;
+}
+
+/* Calls FN for each *.txt file of PATH in name order when PATH is a
+ * directory, else for PATH itself. */
+static inline void corpus_each_file(const char *path,
+				    void (*fn)(const char *file, void *ctx),
+				    void *ctx)
+{
+	struct dirent **names;
+	int n = scandir(path, &names, corpus_is_txt, alphasort);
+
+	if (n < 0) {
+		fn(path, ctx);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char file[4096];
+
+		snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
+		fn(file, ctx);
+		free(names[i]);
+	}
+	free(names);
 }
 
 #endif

@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +30,7 @@
 #include "filter-jit/filter.h"
 #include "tests/compat/filter-corpus.h"
 #include "tests/unit/check.h"
+#include "tests/unit/rng.h"
 
 #define N_PKTS 96
 #define PKT_MAX 256
@@ -50,16 +50,6 @@ struct pkt {
 };
 
 static struct pkt pkts[N_PKTS];
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 11);
-}
-
 static const u_char macs[][6] = {
 	{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 },
 	{ 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb },
@@ -564,35 +554,19 @@ static void one_expr(const char *expr, long lineno, long seq,
 	}
 }
 
-static void walk_path(struct corpus_run *cr, const char *path)
+static void walk_file(const char *path, void *arg)
 {
 	const struct corpus_settings base = { .dlt = DLT_EN10MB,
 					      .snaplen = 262144,
 					      .netmask = PCAP_NETMASK_UNKNOWN };
-	DIR *d = opendir(path);
-	struct dirent *de;
+	FILE *f = fopen(path, "r");
 
-	if (d == NULL) {
-		FILE *f = fopen(path, "r");
-
-		if (f == NULL) {
-			printf("# cannot open %s\n", path);
-			return;
-		}
-		corpus_walk(f, 1, &base, 0, one_expr, cr);
-		fclose(f);
+	if (f == NULL) {
+		printf("# cannot open %s\n", path);
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		char file[4096];
-		size_t n = strlen(de->d_name);
-
-		if (n < 4 || strcmp(de->d_name + n - 4, ".txt") != 0)
-			continue;
-		snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-		walk_path(cr, file);
-	}
-	closedir(d);
+	corpus_walk(f, 1, &base, 0, one_expr, arg);
+	fclose(f);
 }
 
 static const char **corpus_paths;
@@ -606,7 +580,7 @@ static void test_corpus(void)
 	if (getenv("TEST_EBPF_MAX"))
 		cr.max = atol(getenv("TEST_EBPF_MAX"));
 	for (int i = 0; i < n_corpus_paths; i++)
-		walk_path(&cr, corpus_paths[i]);
+		corpus_each_file(corpus_paths[i], walk_file, &cr);
 	printf("# corpus EN10MB: %ld programs compiled (optimized and not), "
 	       "%ld expressions not compilable; %d packets each; %lds\n",
 	       cr.compiled, cr.compile_failed, N_PKTS,

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,21 +20,13 @@
 
 #include "filter-jit/filter.h"
 #include "filter-jit/jit.h"
+#include "tests/compat/filter-corpus.h"
 #include "tests/unit/check.h"
+#include "tests/unit/rng.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
 #endif
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 static long compared, refused, mismatches;
 
@@ -175,7 +166,7 @@ static void one_expression(const struct filter_target *target,
 	free(prog.bf_insns);
 }
 
-static void walk_file(const char *path)
+static void walk_file(const char *path, void *ctx)
 {
 	FILE *f = fopen(path, "r");
 	char line[9000];
@@ -225,33 +216,13 @@ static void walk_file(const char *path)
 static const char **corpus;
 static int n_corpus;
 
-static void walk_path(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-
-	if (d == NULL) {
-		walk_file(path);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char file[4096];
-
-		if (strstr(de->d_name, ".txt") == NULL)
-			continue;
-		snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-		walk_file(file);
-	}
-	closedir(d);
-}
-
 static void test_corpus(void)
 {
 	long before = compared;
 
 	refused = 0;
 	for (int i = 0; i < n_corpus; i++)
-		walk_path(corpus[i]);
+		corpus_each_file(corpus[i], walk_file, NULL);
 	printf("# corpus: %ld programs, %ld refused (backward jumps), "
 	       "%ld comparisons\n", corpus_programs, refused,
 	       compared - before);

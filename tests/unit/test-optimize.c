@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -27,7 +26,9 @@
 
 #include "filter-jit/cfg.h"
 #include "filter-jit/filter.h"
+#include "tests/compat/filter-corpus.h"
 #include "tests/unit/check.h"
+#include "tests/unit/rng.h"
 
 #define SYSTEM_LIBPCAP "/usr/lib/x86_64-linux-gnu/libpcap.so.0.8"
 
@@ -46,16 +47,6 @@ static struct {
 } sys;
 
 static long max_cases = 1000000;
-static uint64_t rng_state = 1;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
-
 /* ------------------------------------------------------------------ */
 /* libpcap's unoptimized program back into blocks.                      */
 
@@ -228,6 +219,7 @@ struct stats {
 	long cases, skipped, outcome_diff, listing_diff, verdict_diff;
 	long packets;
 	double ours_s, theirs_s;
+	bool verbose;		/* TEST_OPTIMIZE_VERBOSE: print each difference */
 };
 
 static double now(void)
@@ -388,8 +380,9 @@ out:
 /* ------------------------------------------------------------------ */
 /* The corpus: "@dlt A B", "@netmask", "@snaplen", expressions.          */
 
-static void walk_file(struct stats *st, const char *path, bool verbose)
+static void walk_file(const char *path, void *arg)
 {
+	struct stats *st = arg;
 	FILE *f = fopen(path, "r");
 	char line[9000];
 	int dlts[64];
@@ -435,40 +428,10 @@ static void walk_file(struct stats *st, const char *path, bool verbose)
 		if (*s == '@')
 			continue;
 		for (int i = 0; i < n_dlts; i++)
-			one_case(st, dlts[i], snaplen, netmask, s, verbose);
+			one_case(st, dlts[i], snaplen, netmask, s,
+				 st->verbose);
 	}
 	fclose(f);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A directory: its *.txt files, in name order; else the file itself. */
-static void walk_path(struct stats *st, const char *path, bool verbose)
-{
-	DIR *d = opendir(path);
-	char *names[256];
-	int n = 0;
-	struct dirent *de;
-
-	if (d == NULL) {
-		walk_file(st, path, verbose);
-		return;
-	}
-	while ((de = readdir(d)) != NULL && n < 256)
-		if (strstr(de->d_name, ".txt"))
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	for (int i = 0; i < n; i++) {
-		char file[4096];
-
-		snprintf(file, sizeof file, "%s/%s", path, names[i]);
-		walk_file(st, file, verbose);
-		free(names[i]);
-	}
 }
 
 static const char **corpus;
@@ -476,11 +439,10 @@ static int n_corpus;
 
 static void test_corpus(void)
 {
-	struct stats st = { 0 };
-	bool verbose = getenv("TEST_OPTIMIZE_VERBOSE") != NULL;
+	struct stats st = { .verbose = getenv("TEST_OPTIMIZE_VERBOSE") != NULL };
 
 	for (int i = 0; i < n_corpus; i++)
-		walk_path(&st, corpus[i], verbose);
+		corpus_each_file(corpus[i], walk_file, &st);
 	printf("# %ld programs (%ld skipped), %ld packets; outcome diffs %ld, "
 	       "listing diffs %ld, verdict diffs %ld; optimizer time ours "
 	       "%.3fs, libpcap %.3fs\n", st.cases, st.skipped, st.packets,
