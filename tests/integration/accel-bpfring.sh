@@ -36,18 +36,11 @@ if [ "$system_only" -eq 1 ]; then
 fi
 
 # ring_probe TAG ARGS...: probe-live capture ARGS in $ns_b on our library,
-# backend bpfring (and the variables in $ring_env), as start_probe does.
+# backend bpfring (and the variables in $ring_env).
 ring_env=()
 ring_probe() {
-	local tag=$1
-	shift
-	probe_tag=$tag
-	rm -f "$tmp/$tag.out"
-	ns_cmd "$ns_b" ours
-	"${in_ns_cmd[@]}" ACCEL_BACKEND=bpfring "${ring_env[@]}" "$probe" \
-		capture "$@" >"$tmp/$tag.out" 2>&1 &
-	probe_pid=$!
-	bg_pids+=("$probe_pid")
+	start_probe_env "$1" ours "$ns_b" ACCEL_BACKEND=bpfring \
+		"${ring_env[@]}" -- "${@:2}"
 }
 
 # both_ways TAG: frames into $if_b, then out of it; the end marker last.

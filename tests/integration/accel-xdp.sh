@@ -36,18 +36,11 @@ fi
 
 # xdp_probe TAG MODE ARGS...: probe-live capture ARGS in $ns_b on our
 # library with backend xdp attached in MODE (and the variables in
-# $xdp_env), as start_probe does.
+# $xdp_env).
 xdp_env=()
 xdp_probe() {
-	local tag=$1 mode=$2
-	shift 2
-	probe_tag=$tag
-	rm -f "$tmp/$tag.out"
-	ns_cmd "$ns_b" ours
-	"${in_ns_cmd[@]}" ACCEL_BACKEND=xdp ACCEL_XDP_MODE="$mode" \
-		"${xdp_env[@]}" "$probe" capture "$@" >"$tmp/$tag.out" 2>&1 &
-	probe_pid=$!
-	bg_pids+=("$probe_pid")
+	start_probe_env "$1" ours "$ns_b" ACCEL_BACKEND=xdp \
+		ACCEL_XDP_MODE="$2" "${xdp_env[@]}" -- "${@:3}"
 }
 
 # kind_frames KIND FILE: the hex of the frames of KIND in a .sent file.

@@ -179,12 +179,21 @@ setup_pair2() {
 # start_probe TAG WHICH NS ARGS...: probe-live capture ARGS in the
 # background, output in $tmp/TAG.out, pid in $probe_pid.
 start_probe() {
-	local tag=$1 which=$2 ns=$3
+	start_probe_env "$1" "$2" "$3" -- "${@:4}"
+}
+
+# start_probe_env TAG WHICH NS [NAME=VALUE...] -- ARGS...: start_probe with
+# these variables in the probe's environment (ACCEL_BACKEND=xdp...).
+start_probe_env() {
+	local tag=$1 which=$2 ns=$3 vars=()
 	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
 	probe_tag=$tag
 	rm -f "$tmp/$tag.out"	# an old "ready" must not be seen
 	ns_cmd "$ns" "$which"
-	"${in_ns_cmd[@]}" "$probe" capture "$@" >"$tmp/$tag.out" 2>&1 &
+	"${in_ns_cmd[@]}" "${vars[@]}" "$probe" capture "$@" \
+		>"$tmp/$tag.out" 2>&1 &
 	probe_pid=$!
 	bg_pids+=("$probe_pid")
 }

@@ -19,18 +19,12 @@ rx_packets() {
 
 # flood NAME WHICH DEVICE [ARGS...] [-- VARIABLE...]
 flood() {
-	local name=$1 which=$2 dev=$3 rx0 rx1 got drop vars=() args=()
+	local name=$1 which=$2 dev=$3 rx0 rx1 got drop args=()
 	shift 3
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
-	vars=("$@")
-	rm -f "$tmp/$name.out"
-	ns_cmd "$ns_b" "$which"
-	"${in_ns_cmd[@]}" "${vars[@]}" "$probe" capture -I 1500 -d 20000 \
-		"${args[@]}" "$dev" >"$tmp/$name.out" 2>&1 &
-	probe_pid=$!
-	probe_tag=$name
-	bg_pids+=("$probe_pid")
+	start_probe_env "$name" "$which" "$ns_b" "$@" -- -I 1500 -d 20000 \
+		"${args[@]}" "$dev"
 	wait_ready "$name" || { fail "overload-$name" "$(why_empty "$tmp/$name.out")"; return; }
 	rx0=$(rx_packets)
 	ip netns exec "$ns_a" "$gen" -i "$if_a" -d "$mac_b" -n "$n" >"$tmp/$name.gen" 2>&1
