@@ -91,7 +91,11 @@ for target in fuzz-pcap fuzz-pcapng fuzz-compile fuzz-jit fuzz-conf \
 		-max_len=65536 -print_final_stats=1 "$tmp/corpus-$target" \
 		>"$tmp/$target.log" 2>&1); then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/$target.log")
-		echo "PASS $target ($seconds s, $execs executions)"
+		# libFuzzer's last status line: edges covered (cov), features
+		# (ft) and the corpus it grew (corp: inputs/bytes).
+		cov=$(grep -E '^#[0-9]+.*cov: ' "$tmp/$target.log" | tail -1 |
+			grep -oE '(cov|ft|corp): [^ ]+' | tr '\n' ' ')
+		echo "PASS $target ($seconds s, $execs executions; ${cov% })"
 	else
 		echo "FAIL $target: $(grep -m1 -E 'ERROR|SUMMARY' "$tmp/$target.log")"
 		grep -A3 -m1 'Test unit written' "$tmp/$target.log" | sed 's/^/    /'
