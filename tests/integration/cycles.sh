@@ -3,7 +3,9 @@
 # read, counted and closed 20 times in one process, under valgrind: no
 # leak (definite or indirect), no error, as many descriptors open after
 # as before; and afterwards nothing left on the device (no XDP program,
-# no TCX program, as accel-info reports) and no group registry files.
+# no TCX program, as accel-info reports), no group registry files, and
+# none of our BPF maps or programs anywhere in the kernel (bpf-objects,
+# which is first seen to count them while a capture holds some).
 # Without the capabilities BPF needs, xdp and bpfring refuse to activate
 # with PCAP_ERROR_PERM_DENIED and the system's reason.
 # Without valgrind the cycles still run (a SKIP line says what was not
@@ -68,6 +70,27 @@ if [ "$system_only" -eq 0 ]; then
 		else fail cycles-no-privileges "$bad"; fi
 	else
 		skip cycles-no-privileges "setpriv (util-linux) is not installed"
+	fi
+	# Our maps and programs: counted while a bpfring capture holds some,
+	# then none once everything is closed (freed within moments).
+	objects=$build/tests/integration/bpf-objects
+	start_probe_env held ours "$ns_b" ACCEL_BACKEND=bpfring -- -d 3000 \
+		"accel:$if_b"
+	if wait_ready held; then
+		during=$("$objects")
+	fi
+	wait_probe
+	for _ in $(seq 30); do
+		after=$("$objects")
+		[ "$after" = "maps 0 progs 0" ] && break
+		sleep 0.1
+	done
+	if [[ ! ${during:-} =~ ^maps\ [1-9][0-9]*\ progs\ [1-9] ]]; then
+		fail cycles-bpf-objects "none counted during a bpfring capture: ${during:-$(why_empty "$tmp/held.out")}"
+	elif [ "$after" != "maps 0 progs 0" ]; then
+		fail cycles-bpf-objects "left in the kernel: $after"
+	else
+		pass cycles-bpf-objects
 	fi
 	info=$(ip netns exec "$ns_b" "$build/accel-info" "$if_b")
 	xdp=$(echo "$info" | awk '$1 == "xdp" { print $NF }')
