@@ -90,7 +90,7 @@ if [ "$system_only" -eq 0 ]; then
 	elif [ "$after" != "maps 0 progs 0" ]; then
 		fail cycles-bpf-objects "left in the kernel: $after"
 	else
-		pass cycles-bpf-objects
+		pass "cycles-bpf-objects (during a bpfring capture: $during)"
 	fi
 	info=$(ip netns exec "$ns_b" "$build/accel-info" "$if_b")
 	xdp=$(echo "$info" | awk '$1 == "xdp" { print $NF }')

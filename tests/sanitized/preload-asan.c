@@ -3,7 +3,7 @@
  * "tcpdump" to it runs the tcpdump found further along PATH) with the
  * AddressSanitizer runtime first in LD_PRELOAD.
  *
- * An uninstrumented client (tcpdump, dumpcap, tshark) can load the
+ * An uninstrumented client (tcpdump, nmap...) can load the
  * sanitized libpcap only if the runtime is the first library it loads;
  * the sanitized test run puts a directory of these links first in PATH.
  * It is linked statically, so an LD_PRELOAD the test itself sets (our
