@@ -47,6 +47,7 @@ static struct {
 } sys;
 
 static long max_cases = 1000000;
+
 /* ------------------------------------------------------------------ */
 /* libpcap's unoptimized program back into blocks.                      */
 
